@@ -1,0 +1,69 @@
+import path from "node:path";
+import { z } from "zod";
+
+// The only place that reads process.env.
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const EnvSchema = z.object({
+  KONUI_PORT: port.default(7800),
+  KONUI_HOST: z.string().min(1).default("127.0.0.1"),
+  KONUI_DATA_DIR: z.string().min(1).default("./.data/konui"),
+  KONSOLE_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:7801"),
+  KONSOLE_SERVICE_TOKEN: z.string({ error: "is required" }).min(16, "must be at least 16 characters"),
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  KONUI_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  KONUI_ACCESS_TOKEN_TTL_SEC: seconds(900, 30, 86_400),
+  KONUI_PROCESS_TOKEN_TTL_SEC: seconds(3_600, 60, 86_400),
+  KONUI_SWEEP_INTERVAL_SEC: seconds(60, 1, 86_400),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  konsoleUrl: string;
+  serviceToken: string;
+  adminPassword: string | undefined;
+  jwtSecret: string | undefined;
+  accessTokenTtlSec: number;
+  processTokenTtlSec: number;
+  sweepIntervalSec: number;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
+  turnPollMs: number;
+  /** Largest request body accepted on an upload route. */
+  maxUploadBytes: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`konui: invalid configuration\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.KONUI_PORT,
+    host: e.KONUI_HOST,
+    dataDir: path.resolve(e.KONUI_DATA_DIR),
+    konsoleUrl: e.KONSOLE_URL.replace(/\/+$/, ""),
+    serviceToken: e.KONSOLE_SERVICE_TOKEN,
+    adminPassword: e.ADMIN_PASSWORD,
+    jwtSecret: e.KONUI_JWT_SECRET,
+    accessTokenTtlSec: e.KONUI_ACCESS_TOKEN_TTL_SEC,
+    processTokenTtlSec: e.KONUI_PROCESS_TOKEN_TTL_SEC,
+    sweepIntervalSec: e.KONUI_SWEEP_INTERVAL_SEC,
+    logLevel: e.LOG_LEVEL,
+    turnPollMs: 1_000,
+    maxUploadBytes: 16 * 1024 * 1024,
+  };
+}

@@ -1,0 +1,148 @@
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Times are epoch milliseconds; the API turns them into ISO strings.
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  username: text("username").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "user"] }).notNull(),
+  disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row per issued human access token, so logins can be counted and revoked. */
+export const logins = sqliteTable(
+  "logins",
+  {
+    jti: text("jti").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    issuedAt: integer("issued_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("logins_expires_at").on(t.expiresAt)],
+);
+
+export const processTokens = sqliteTable(
+  "process_tokens",
+  {
+    id: text("id").primaryKey(),
+    /** sha256 of the token; the token itself is never stored. */
+    tokenHash: text("token_hash").notNull().unique(),
+    sessionId: text("session_id").notNull(),
+    userId: text("user_id").notNull(),
+    processId: text("process_id").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("process_tokens_expires_at").on(t.expiresAt)],
+);
+
+export const kontasks = sqliteTable(
+  "kontasks",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    status: text("status").notNull(),
+    title: text("title").notNull(),
+    description: text("description"),
+    context: text("context", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    scope: text("scope"),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+    targetUser: text("target_user"),
+    createdBy: text("created_by").notNull(),
+    /** The user a kontask belongs to (the creator, or the user of the creating process). */
+    ownerUserId: text("owner_user_id").notNull(),
+    sessionId: text("session_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("kontasks_created").on(t.createdAt, t.id),
+    index("kontasks_owner").on(t.ownerUserId),
+    index("kontasks_session").on(t.sessionId),
+  ],
+);
+
+export const agentSessions = sqliteTable(
+  "agent_sessions",
+  {
+    id: text("id").primaryKey(),
+    agent: text("agent").notNull(),
+    userId: text("user_id").notNull(),
+    title: text("title"),
+    claudeSessionId: text("claude_session_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("agent_sessions_agent_user").on(t.agent, t.userId)],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => agentSessions.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["user", "assistant"] }).notNull(),
+    text: text("text").notNull(),
+    attachments: text("attachments", { mode: "json" }).$type<unknown[]>().notNull(),
+    turnId: text("turn_id"),
+    status: text("status", { enum: ["complete", "pending", "failed"] }).notNull(),
+    error: text("error", { mode: "json" }).$type<{ code: string; message: string } | null>(),
+    costUsd: real("cost_usd"),
+    durationMs: real("duration_ms"),
+    tokens: text("tokens", { mode: "json" }).$type<Record<string, number> | null>(),
+    lastCachePct: real("last_cache_pct"),
+    recovered: integer("recovered", { mode: "boolean" }).notNull().default(false),
+    memoryLost: integer("memory_lost", { mode: "boolean" }).notNull().default(false),
+    claudeSessionId: text("claude_session_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("messages_session").on(t.sessionId, t.createdAt),
+    uniqueIndex("messages_turn_role").on(t.turnId, t.role),
+  ],
+);
+
+/** konsole turns started from konui, so their outcome can be matched to a session. */
+export const turns = sqliteTable("turns", {
+  id: text("id").primaryKey(),
+  sessionId: text("session_id")
+    .notNull()
+    .references(() => agentSessions.id, { onDelete: "cascade" }),
+  status: text("status", { enum: ["queued", "running", "succeeded", "failed"] }).notNull(),
+  createdAt: integer("created_at").notNull(),
+  finishedAt: integer("finished_at"),
+});
+
+export const guardrails = sqliteTable("guardrails", {
+  agent: text("agent").primaryKey(),
+  maxTurnsTask: integer("max_turns_task").notNull(),
+  maxTurnsChat: integer("max_turns_chat").notNull(),
+  executionTimeoutSec: integer("execution_timeout_sec").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** `agent` is "*" for the global value. */
+export const featureFlags = sqliteTable(
+  "feature_flags",
+  {
+    name: text("name").notNull(),
+    agent: text("agent").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.agent] })],
+);
+
+/** Where the konsole event consumer resumes. */
+export const consumerState = sqliteTable("consumer_state", {
+  id: text("id").primaryKey(),
+  cursor: integer("cursor").notNull(),
+});

@@ -1,0 +1,4 @@
+export * from "./claude.ts";
+export * from "./errors.ts";
+export * from "./konsole.ts";
+export * from "./konui.ts";

@@ -1,0 +1,203 @@
+import { z } from "zod";
+import { ClaudeLine, ImageMediaType } from "./claude.ts";
+import { ErrorBody } from "./errors.ts";
+
+// The konsole API: what konui (holding the service token) sends to the supervisor and gets back.
+
+export const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "letters, digits, '-' and '_' only (1-128)");
+export const TurnId = z.string().uuid();
+export const ClaudeSessionId = z.string().uuid();
+
+export const MaxTurns = z.number().int().min(1).max(500);
+export const DEFAULT_MAX_TURNS = 50;
+
+export const PermissionMode = z.enum(["default", "acceptEdits", "bypassPermissions", "plan", "dontAsk"]);
+export type PermissionMode = z.infer<typeof PermissionMode>;
+
+export const ImageAttachment = z.object({
+  mediaType: ImageMediaType,
+  /** base64 without a data: prefix */
+  data: z.string().min(1),
+});
+export type ImageAttachment = z.infer<typeof ImageAttachment>;
+
+export const StartTurnRequest = z.object({
+  /** The user the turn runs for; goes into the process token. */
+  userId: z.string().min(1),
+  text: z.string().max(1_000_000),
+  images: z.array(ImageAttachment).max(20).default([]),
+  maxTurns: MaxTurns.default(DEFAULT_MAX_TURNS),
+  /** Wall-clock cap for the turn, enforced by konsole; omitted = no cap. */
+  executionTimeoutSec: z.number().int().min(1).max(86_400).optional(),
+  permissionMode: PermissionMode.optional(),
+  allowedTools: z.array(z.string().min(1)).optional(),
+  /** Working directory for a new conversation; default: a workspace dir of the session's own. */
+  cwd: z.string().min(1).optional(),
+  /** An id the caller picks so it can match the turn's events to its own records. */
+  requestId: z.string().max(200).optional(),
+});
+export type StartTurnRequest = z.input<typeof StartTurnRequest>;
+export type StartTurnParams = z.output<typeof StartTurnRequest>;
+
+export const TurnStatus = z.enum(["queued", "running", "succeeded", "failed"]);
+export type TurnStatus = z.infer<typeof TurnStatus>;
+
+export const TurnErrorCode = z.enum([
+  "max_turns",
+  "timeout",
+  "interrupted",
+  "claude_error",
+  "spawn_failed",
+  "token_unavailable",
+  "no_output",
+  "supervisor_restarted",
+  "session_ended",
+]);
+export type TurnErrorCode = z.infer<typeof TurnErrorCode>;
+
+export const TurnError = z.object({ code: TurnErrorCode, message: z.string() });
+export type TurnError = z.infer<typeof TurnError>;
+
+export const TokenCounts = z.object({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+  cacheRead: z.number().int().nonnegative(),
+  cacheCreation: z.number().int().nonnegative(),
+});
+export type TokenCounts = z.infer<typeof TokenCounts>;
+
+export const CostSource = z.enum(["cli", "cli_delta", "usage", "transcript", "unknown"]);
+export type CostSource = z.infer<typeof CostSource>;
+
+export const TurnFigures = z.object({
+  totalMs: z.number().nonnegative(),
+  /** From the prompt written to the first model output (`assistant` or `stream_event`). */
+  ttfeMs: z.number().nonnegative().nullable(),
+  modelMs: z.number().nonnegative(),
+  toolMs: z.number().nonnegative(),
+  toolCallCount: z.number().int().nonnegative(),
+  /** The turn's own cost, never a running total; null when it cannot be known. */
+  costUsd: z.number().nonnegative().nullable(),
+  costSource: CostSource,
+  tokens: TokenCounts,
+  model: z.string().nullable(),
+  numTurns: z.number().int().nonnegative(),
+  /** (cache_read + cache_creation of the last assistant message) / context window, 0..1. */
+  lastCacheRatio: z.number().nonnegative().nullable(),
+  compactions: z.number().int().nonnegative(),
+});
+export type TurnFigures = z.infer<typeof TurnFigures>;
+
+export const TurnMode = z.enum(["cold", "hot"]);
+export type TurnMode = z.infer<typeof TurnMode>;
+
+export const Turn = z.object({
+  id: TurnId,
+  sessionId: SessionId,
+  userId: z.string(),
+  requestId: z.string().nullable(),
+  mode: TurnMode,
+  status: TurnStatus,
+  reply: z.string().nullable(),
+  error: TurnError.nullable(),
+  recovered: z.boolean(),
+  memoryLost: z.boolean(),
+  claudeSessionId: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  figures: TurnFigures.nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Turn = z.infer<typeof Turn>;
+
+export const TurnAccepted = z.object({ turn: Turn, queuePosition: z.number().int().nonnegative() });
+export type TurnAccepted = z.infer<typeof TurnAccepted>;
+
+/** One entry of a turn's journal; `seq` counts from 1 within the turn. */
+export const JournalPayload = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("claude"), line: ClaudeLine }),
+  z.object({ type: z.literal("stderr"), text: z.string() }),
+  z.object({ type: z.literal("turn"), turn: Turn }),
+]);
+export type JournalPayload = z.infer<typeof JournalPayload>;
+
+export const JournalEntry = z.object({
+  /** Global, strictly increasing across all turns: the cursor a subscriber resumes from. */
+  cursor: z.number().int().positive(),
+  turnId: TurnId,
+  sessionId: SessionId,
+  seq: z.number().int().positive(),
+  at: z.string(),
+  payload: JournalPayload,
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
+export const TurnEventsQuery = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export const TurnEventsPage = z.object({ entries: z.array(JournalEntry), nextSeq: z.number().int().nonnegative() });
+export type TurnEventsPage = z.infer<typeof TurnEventsPage>;
+
+export const KonsoleSession = z.object({
+  id: SessionId,
+  claudeSessionId: z.string().nullable(),
+  cwd: z.string(),
+  hot: z.boolean(),
+  queued: z.number().int().nonnegative(),
+  runningTurnId: TurnId.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type KonsoleSession = z.infer<typeof KonsoleSession>;
+
+export const HotProcessState = z.enum(["warming", "idle", "busy", "retiring"]);
+export const HotProcessStatus = z.object({
+  pid: z.number().int().nullable(),
+  sessionId: SessionId.nullable(),
+  claudeSessionId: z.string(),
+  state: HotProcessState,
+  ageSec: z.number().nonnegative(),
+  idleSec: z.number().nonnegative(),
+  prompts: z.number().int().nonnegative(),
+  rssBytes: z.number().int().nonnegative().nullable(),
+});
+export const HotStatus = z.object({
+  poolSize: z.number().int().nonnegative(),
+  targetSize: z.number().int().nonnegative(),
+  activeSessions: z.number().int().nonnegative(),
+  processes: z.array(HotProcessStatus),
+  refill: z.object({
+    failures: z.number().int().nonnegative(),
+    backoffUntil: z.string().nullable(),
+    stopped: z.boolean(),
+    lastError: z.string().nullable(),
+  }),
+});
+export type HotStatus = z.infer<typeof HotStatus>;
+
+export const HotConfigRequest = z.object({ targetSize: z.number().int().min(0).max(64) });
+export type HotConfigRequest = z.infer<typeof HotConfigRequest>;
+
+// ---- WebSocket /ws ----
+
+export const KonsoleClientFrame = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("subscribe"),
+    /** Only this session's entries; omitted = everything. */
+    sessionId: SessionId.optional(),
+    /** Deliver entries with a cursor greater than this one. */
+    after: z.number().int().nonnegative().default(0),
+  }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type KonsoleClientFrame = z.infer<typeof KonsoleClientFrame>;
+
+export const KonsoleServerFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("subscribed"), after: z.number().int().nonnegative(), sessionId: SessionId.nullable() }),
+  z.object({ type: z.literal("entry"), entry: JournalEntry }),
+  z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("error"), error: ErrorBody.shape.error }),
+]);
+export type KonsoleServerFrame = z.infer<typeof KonsoleServerFrame>;

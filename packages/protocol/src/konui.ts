@@ -1,0 +1,353 @@
+import { z } from "zod";
+import { ErrorBody } from "./errors.ts";
+import { MaxTurns, SessionId, TurnErrorCode, TurnId, TurnStatus } from "./konsole.ts";
+
+// The konui API: what browsers, curl users, Claude processes and konsole send to the gateway.
+
+// ---- process tokens (konsole → konui, service token required) ----
+
+/** konsole asks for a token before it spawns a process (service token required). */
+export const IssueProcessTokenRequest = z.object({
+  sessionId: SessionId,
+  userId: z.string().min(1),
+  /** konsole's id for the process the token is bound to. */
+  processId: z.string().min(1).max(128),
+  ttlSec: z.number().int().min(30).max(86_400).optional(),
+});
+export type IssueProcessTokenRequest = z.infer<typeof IssueProcessTokenRequest>;
+
+/** What a process token lets its holder do; nothing else is reachable with it. */
+export const ProcessScope = z.enum(["kontasks:write", "session:read"]);
+export type ProcessScope = z.infer<typeof ProcessScope>;
+export const PROCESS_TOKEN_SCOPES: readonly ProcessScope[] = ["kontasks:write", "session:read"];
+
+export const ProcessToken = z.object({
+  tokenId: z.string(),
+  token: z.string(),
+  expiresAt: z.string(),
+  scopes: z.array(z.string()),
+});
+export type ProcessToken = z.infer<typeof ProcessToken>;
+
+// ---- people ----
+
+export const Username = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "2-64 characters: lowercase letters, digits, '.', '_' and '-'");
+export const Password = z.string().min(8, "at least 8 characters").max(1024);
+
+export const Role = z.enum(["admin", "user"]);
+export type Role = z.infer<typeof Role>;
+
+/** `POST /api/token`, as JSON or as form fields. */
+export const TokenRequest = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+export type TokenRequest = z.infer<typeof TokenRequest>;
+
+export const TokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal("bearer"),
+  expires_in: z.number().int().positive(),
+});
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+export const User = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: Role,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type User = z.infer<typeof User>;
+
+export const CreateUserRequest = z.object({ username: Username, password: Password, role: Role.default("user") });
+export type CreateUserRequest = z.input<typeof CreateUserRequest>;
+
+export const UpdateUserRequest = z
+  .object({ disabled: z.boolean().optional(), role: Role.optional(), password: Password.optional() })
+  .refine((v) => Object.keys(v).length > 0, "nothing to change");
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
+
+export const UserList = z.object({ users: z.array(User) });
+export type UserList = z.infer<typeof UserList>;
+
+/** Who the bearer of a token is (`GET /api/me`). */
+export const Whoami = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("user"), user: User }),
+  z.object({
+    kind: z.literal("process"),
+    tokenId: z.string(),
+    sessionId: SessionId,
+    userId: z.string(),
+    processId: z.string(),
+    scopes: z.array(z.string()),
+  }),
+]);
+export type Whoami = z.infer<typeof Whoami>;
+
+export const SessionStats = z.object({
+  /** Live (unexpired) process tokens: one per running Claude process. */
+  claudeSessions: z.number().int().nonnegative(),
+  /** Live (unexpired, not logged out) human access tokens. */
+  humanSessions: z.number().int().nonnegative(),
+  summary: z.string(),
+});
+export type SessionStats = z.infer<typeof SessionStats>;
+
+// ---- kontasks ----
+
+export const KontaskStatus = z.enum(["pending", "in_progress", "awaiting_input", "completed", "failed", "cancelled"]);
+export type KontaskStatus = z.infer<typeof KontaskStatus>;
+
+export const KontaskChoice = z.object({
+  label: z.string().min(1).max(200),
+  value: z.string().min(1).max(10_000),
+  primary: z.boolean().default(false),
+});
+export type KontaskChoice = z.infer<typeof KontaskChoice>;
+
+export const KontaskTurnTiming = z.looseObject({
+  totalMs: z.number().nonnegative().optional(),
+  ttfeMs: z.number().nonnegative().nullish(),
+  thinkingMs: z.number().nonnegative().optional(),
+  toolExecutionMs: z.number().nonnegative().optional(),
+  toolCallCount: z.number().int().nonnegative().optional(),
+});
+export type KontaskTurnTiming = z.infer<typeof KontaskTurnTiming>;
+
+/**
+ * `output` is HTML stored exactly as given. It is never served as a live page: whoever renders
+ * it must sanitize it first.
+ */
+export const KontaskContext = z.looseObject({
+  output: z.string().max(2_000_000).optional(),
+  choices: z.array(KontaskChoice).max(20).optional(),
+  turnTiming: KontaskTurnTiming.optional(),
+  requestId: z.string().max(200).optional(),
+});
+export type KontaskContext = z.infer<typeof KontaskContext>;
+
+const Tag = z.string().min(1).max(64);
+
+export const Kontask = z.object({
+  id: z.string(),
+  type: z.string(),
+  status: KontaskStatus,
+  title: z.string(),
+  description: z.string().nullable(),
+  context: KontaskContext,
+  scope: z.string().nullable(),
+  tags: z.array(z.string()),
+  targetUser: z.string().nullable(),
+  /** `claude` when a process created it, otherwise the username. */
+  createdBy: z.string(),
+  sessionId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Kontask = z.infer<typeof Kontask>;
+
+export const CreateKontaskRequest = z.object({
+  type: z.string().min(1).max(64).default("task"),
+  status: KontaskStatus.default("pending"),
+  title: z.string().min(1).max(500),
+  description: z.string().max(100_000).optional(),
+  context: KontaskContext.default({}),
+  scope: z.string().min(1).max(64).optional(),
+  tags: z.array(Tag).max(32).default([]),
+  targetUser: z.string().min(1).max(64).optional(),
+  /** The agent session it belongs to; a process token's own session is used when omitted. */
+  sessionId: SessionId.optional(),
+});
+export type CreateKontaskRequest = z.input<typeof CreateKontaskRequest>;
+
+export const UpdateKontaskRequest = z
+  .object({
+    status: KontaskStatus.optional(),
+    title: z.string().min(1).max(500).optional(),
+    description: z.string().max(100_000).nullable().optional(),
+    /** Merged key by key into the stored context. */
+    context: KontaskContext.optional(),
+    scope: z.string().min(1).max(64).nullable().optional(),
+    tags: z.array(Tag).max(32).optional(),
+    targetUser: z.string().min(1).max(64).nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "nothing to change");
+export type UpdateKontaskRequest = z.infer<typeof UpdateKontaskRequest>;
+
+export const KontaskListQuery = z.object({
+  status: KontaskStatus.optional(),
+  type: z.string().min(1).optional(),
+  scope: z.string().min(1).optional(),
+  tag: z.string().min(1).optional(),
+  session: z.string().min(1).optional(),
+  createdBy: z.string().min(1).optional(),
+  /** ISO date-time: only kontasks created at or after it. */
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type KontaskListQuery = z.infer<typeof KontaskListQuery>;
+
+export const KontaskPage = z.object({ kontasks: z.array(Kontask), nextCursor: z.string().nullable() });
+export type KontaskPage = z.infer<typeof KontaskPage>;
+
+export const ChooseKontaskRequest = z.object({ value: z.string().min(1).max(10_000) });
+export type ChooseKontaskRequest = z.infer<typeof ChooseKontaskRequest>;
+
+// ---- agent sessions and messages ----
+
+export const AgentName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "1-64 lowercase letters, digits, '-' or '_'");
+
+export const AgentSession = z.object({
+  id: SessionId,
+  agent: z.string(),
+  userId: z.string(),
+  title: z.string().nullable(),
+  /** The Claude conversation the next turn resumes; null after a reset. */
+  claudeSessionId: z.string().nullable(),
+  totalCostUsd: z.number().nonnegative(),
+  messageCount: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type AgentSession = z.infer<typeof AgentSession>;
+
+export const CreateAgentSessionRequest = z.object({ title: z.string().min(1).max(200).optional() });
+export type CreateAgentSessionRequest = z.infer<typeof CreateAgentSessionRequest>;
+
+export const MessageAttachment = z.object({
+  kind: z.enum(["image", "file"]),
+  /** The sender's file name, cleaned; never used as a path. */
+  name: z.string(),
+  mediaType: z.string(),
+  size: z.number().int().nonnegative(),
+  /** Where a text file was written (inside the session's uploads dir); null for images. */
+  path: z.string().nullable(),
+});
+export type MessageAttachment = z.infer<typeof MessageAttachment>;
+
+export const MessageStatus = z.enum(["complete", "pending", "failed"]);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const MessageTokens = z.object({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+  cacheRead: z.number().int().nonnegative(),
+  cacheCreation: z.number().int().nonnegative(),
+});
+
+export const Message = z.object({
+  id: z.string(),
+  sessionId: SessionId,
+  role: z.enum(["user", "assistant"]),
+  text: z.string(),
+  attachments: z.array(MessageAttachment),
+  turnId: TurnId.nullable(),
+  status: MessageStatus,
+  error: z.object({ code: TurnErrorCode, message: z.string() }).nullable(),
+  costUsd: z.number().nonnegative().nullable(),
+  durationMs: z.number().nonnegative().nullable(),
+  tokens: MessageTokens.nullable(),
+  /** Last cache as a percentage of the model's context window. */
+  lastCachePct: z.number().nonnegative().nullable(),
+  recovered: z.boolean(),
+  memoryLost: z.boolean(),
+  claudeSessionId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const AgentSessionWithMessages = AgentSession.extend({ messages: z.array(Message) });
+export type AgentSessionWithMessages = z.infer<typeof AgentSessionWithMessages>;
+
+export const AgentSessionList = z.object({ sessions: z.array(AgentSession) });
+export type AgentSessionList = z.infer<typeof AgentSessionList>;
+
+/** `task` turns run under `max_turns_task`, `chat` turns under `max_turns_chat`. */
+export const TurnKind = z.enum(["task", "chat"]);
+export type TurnKind = z.infer<typeof TurnKind>;
+
+/** JSON body of a send; multipart sends carry the same fields plus up to 3 `files`. */
+export const SendMessageRequest = z.object({
+  text: z.string().max(200_000).default(""),
+  kind: TurnKind.default("task"),
+});
+export type SendMessageRequest = z.input<typeof SendMessageRequest>;
+
+export const AgentTurnStatus = TurnStatus;
+export const AgentTurn = z.object({
+  id: TurnId,
+  sessionId: SessionId,
+  status: AgentTurnStatus,
+  userMessage: Message,
+  /** Set once the turn is over. */
+  assistantMessage: Message.nullable(),
+});
+export type AgentTurn = z.infer<typeof AgentTurn>;
+
+/** The answer of the asynchronous send (`?async=true`, 202). */
+export const SendMessageAccepted = z.object({ turnId: TurnId, userMessage: Message, queuePosition: z.number().int() });
+export type SendMessageAccepted = z.infer<typeof SendMessageAccepted>;
+
+/** The answer of the synchronous send (200): the assistant message, which may be `failed`. */
+export const SendMessageResult = z.object({ turnId: TurnId, userMessage: Message, message: Message });
+export type SendMessageResult = z.infer<typeof SendMessageResult>;
+
+// ---- guardrails and flags ----
+
+export const Guardrails = z.object({
+  max_turns_task: MaxTurns,
+  max_turns_chat: MaxTurns,
+  execution_timeout_sec: z.number().int().min(1).max(86_400),
+});
+export type Guardrails = z.infer<typeof Guardrails>;
+
+export const DEFAULT_GUARDRAILS: Guardrails = { max_turns_task: 50, max_turns_chat: 20, execution_timeout_sec: 900 };
+
+export const UpdateGuardrailsRequest = Guardrails.partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "nothing to change");
+export type UpdateGuardrailsRequest = z.infer<typeof UpdateGuardrailsRequest>;
+
+export const FeatureFlagName = z.enum(["session_tab_enabled"]);
+export type FeatureFlagName = z.infer<typeof FeatureFlagName>;
+
+export const FeatureFlag = z.object({
+  name: FeatureFlagName,
+  /** null = the global value; an agent's own value wins over it. */
+  agent: z.string().nullable(),
+  enabled: z.boolean(),
+});
+export type FeatureFlag = z.infer<typeof FeatureFlag>;
+
+export const FeatureFlagList = z.object({ flags: z.array(FeatureFlag) });
+export type FeatureFlagList = z.infer<typeof FeatureFlagList>;
+
+export const SetFeatureFlagRequest = z.object({ enabled: z.boolean(), agent: AgentName.optional() });
+export type SetFeatureFlagRequest = z.infer<typeof SetFeatureFlagRequest>;
+
+// ---- dashboard WebSocket /api/live ----
+
+export const DashboardClientFrame = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+export type DashboardClientFrame = z.infer<typeof DashboardClientFrame>;
+
+export const DashboardServerFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), user: User }),
+  /** A message landed (the user's when sent, the assistant's when its turn is over). */
+  z.object({ type: z.literal("message"), agent: z.string(), sessionId: SessionId, message: Message }),
+  z.object({
+    type: z.literal("turn"),
+    agent: z.string(),
+    sessionId: SessionId,
+    turnId: TurnId,
+    status: TurnStatus,
+  }),
+  /** Assistant text while a turn runs; not stored (the final message is). */
+  z.object({ type: z.literal("progress"), agent: z.string(), sessionId: SessionId, turnId: TurnId, text: z.string() }),
+  z.object({ type: z.literal("kontask"), action: z.enum(["created", "updated", "deleted"]), kontask: Kontask }),
+  z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("error"), error: ErrorBody.shape.error }),
+]);
+export type DashboardServerFrame = z.infer<typeof DashboardServerFrame>;

@@ -1,0 +1,223 @@
+// A scriptable stand-in for the Anthropic Messages API on loopback, for driving the real
+// `claude` CLI offline (ANTHROPIC_BASE_URL=<url>).
+
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+import { brotliDecompress, gunzip, inflate } from "node:zlib";
+import { errorReply, type Reply, type Scenario } from "./messages-api-reply.ts";
+import { isSideRequest, parseMessagesRequest, type MessagesRequest } from "./messages-api-request.ts";
+import { memory, sideRequestDefault } from "./messages-api-scenarios.ts";
+import { buildMessage, encodeSse, errorBody, streamEvents } from "./messages-api-sse.ts";
+
+export * from "./messages-api-reply.ts";
+export * from "./messages-api-request.ts";
+export * from "./messages-api-scenarios.ts";
+
+export type RouteName = "messages" | "count_tokens" | "probe" | "unknown";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Without the `?`; empty when there was none. */
+  query: string;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON when the body was JSON, else its text (empty when there was none). */
+  body: unknown;
+  route: RouteName;
+  /** For `messages`: the parsed request, and whether it is beside the conversation. */
+  messages?: MessagesRequest;
+  side: boolean;
+  /** What the stand-in answered with. */
+  status?: number;
+}
+
+export interface MessagesApiOptions {
+  /** Answers the conversation's requests; default `memory()`. */
+  scenario?: Scenario;
+  /** Answers side requests (titles, summaries …); default short text. */
+  sideScenario?: Scenario;
+  /** Called for a route the stand-in does not know; default: a warning on stderr. */
+  onUnknownRoute?: (request: RecordedRequest) => void;
+}
+
+export interface MessagesApi {
+  url: string;
+  /** Every request so far, oldest first (a live array). */
+  requests: RecordedRequest[];
+  setScenario(scenario: Scenario): void;
+  stop(): Promise<void>;
+}
+
+/** The conversation's requests (not side requests), parsed, oldest first. */
+export function conversationRequests(requests: readonly RecordedRequest[]): MessagesRequest[] {
+  return requests.flatMap((request) => (request.messages && !request.side ? [request.messages] : []));
+}
+
+const decoders: Record<string, (input: Buffer) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+};
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let bytes = Buffer.concat(chunks);
+  const decode = decoders[String(req.headers["content-encoding"] ?? "")];
+  if (decode) bytes = await decode(bytes);
+  const text = bytes.toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function routeOf(method: string, path: string): RouteName {
+  if (method === "POST" && path === "/v1/messages") return "messages";
+  if (method === "POST" && path === "/v1/messages/count_tokens") return "count_tokens";
+  if (method === "HEAD" || (method === "GET" && (path === "/" || path === "/api/hello"))) return "probe";
+  return "unknown";
+}
+
+function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
+  res.writeHead(status, { "content-type": "application/json", "request-id": requestId });
+  res.end(body);
+}
+
+function estimateTokens(body: unknown): number {
+  return Math.max(1, Math.ceil(JSON.stringify(body ?? "").length / 4));
+}
+
+export async function startMessagesApi(options: MessagesApiOptions = {}): Promise<MessagesApi> {
+  let scenario = options.scenario ?? memory();
+  const sideScenario = options.sideScenario ?? sideRequestDefault();
+  const onUnknownRoute =
+    options.onUnknownRoute ??
+    ((request: RecordedRequest) => console.warn(`[messages-api] unknown route ${request.method} ${request.path}`));
+  const requests: RecordedRequest[] = [];
+  const stopping = new AbortController();
+  let counter = 0;
+
+  async function answer(reply: Reply, request: MessagesRequest, res: ServerResponse, signal: AbortSignal): Promise<number> {
+    const n = ++counter;
+    const requestId = `req_standin_${n}`;
+    if (reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs, undefined, { signal });
+    if (reply.kind === "error") {
+      sendJson(res, reply.status, errorBody(reply, requestId), requestId);
+      return reply.status;
+    }
+    const message = buildMessage(reply, request.model, { messageId: `msg_standin_${n}`, toolUseId: `toolu_standin_${n}` });
+    if (!request.stream) {
+      sendJson(res, 200, JSON.stringify(message), requestId);
+      return 200;
+    }
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "request-id": requestId,
+    });
+    for (const event of streamEvents(message)) {
+      if (reply.deltaDelayMs && event.event === "content_block_delta") {
+        await sleep(reply.deltaDelayMs, undefined, { signal });
+      }
+      res.write(encodeSse(event));
+    }
+    res.end();
+    return 200;
+  }
+
+  async function handleMessages(record: RecordedRequest, res: ServerResponse, signal: AbortSignal): Promise<number> {
+    const parsed = parseMessagesRequest(record.body);
+    if (typeof parsed === "string") {
+      sendJson(res, 400, errorBody({ errorType: "invalid_request_error", message: parsed }, "req_standin_invalid"), "req_standin_invalid");
+      return 400;
+    }
+    record.messages = parsed;
+    record.side = isSideRequest(parsed);
+    let reply: Reply;
+    try {
+      reply = (record.side ? sideScenario : scenario)(parsed);
+    } catch (error) {
+      console.error("[messages-api] scenario threw", error);
+      reply = errorReply(500, "api_error", `stand-in scenario failed: ${String(error)}`);
+    }
+    return answer(reply, parsed, res, signal);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const closed = new AbortController();
+    res.on("close", () => closed.abort());
+    const signal = AbortSignal.any([stopping.signal, closed.signal]);
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const method = req.method ?? "GET";
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.search.slice(1),
+      headers: req.headers,
+      body: await readBody(req),
+      route: routeOf(method, url.pathname),
+      side: false,
+    };
+    requests.push(record);
+    switch (record.route) {
+      case "messages":
+        record.status = await handleMessages(record, res, signal);
+        return;
+      case "count_tokens":
+        record.status = 200;
+        sendJson(res, 200, JSON.stringify({ input_tokens: estimateTokens(record.body) }), "req_standin_count");
+        return;
+      case "probe":
+        record.status = 200;
+        if (method === "HEAD") res.writeHead(200).end();
+        else sendJson(res, 200, "{}", "req_standin_probe");
+        return;
+      case "unknown":
+        record.status = 404;
+        onUnknownRoute(record);
+        sendJson(
+          res,
+          404,
+          errorBody({ errorType: "not_found_error", message: `Not found: ${method} ${url.pathname}` }, "req_standin_404"),
+          "req_standin_404",
+        );
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // An aborted delay (client gone or stand-in stopping) is expected; anything else is a bug here.
+      if (signalAborted(error)) {
+        res.destroy();
+        return;
+      }
+      console.error("[messages-api] request failed", error);
+      if (!res.headersSent) sendJson(res, 500, errorBody({ errorType: "api_error", message: String(error) }, "req_standin_500"), "req_standin_500");
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    setScenario(next) {
+      scenario = next;
+    },
+    async stop() {
+      stopping.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function signalAborted(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Real `claude` processes are heavy (~230 MB, ~0.5 s each) and the machine has 2 cores.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});
