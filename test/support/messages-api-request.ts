@@ -84,7 +84,9 @@ export function typedText(message: ApiMessage): string {
   const texts =
     typeof message.content === "string"
       ? [message.content]
-      : message.content.flatMap((block) => (block.type === "text" && typeof block.text === "string" ? [block.text] : []));
+      : message.content.flatMap((block) =>
+          block.type === "text" && typeof block.text === "string" ? [block.text] : [],
+        );
   return texts
     .map((text) => text.replace(systemReminder, "").trim())
     .filter((text) => text.length > 0)

@@ -124,5 +124,6 @@ export function encodeSse(event: SseEvent): string {
 
 /** The API's error body: `{"type":"error","error":{"type":…,"message":…},"request_id":…}`. */
 export function errorBody(reply: Pick<ErrorReply, "errorType" | "message">, requestId: string): string {
-  return JSON.stringify({ type: "error", error: { type: reply.errorType, message: reply.message }, request_id: requestId });
+  const error = { type: reply.errorType, message: reply.message };
+  return JSON.stringify({ type: "error", error, request_id: requestId });
 }

@@ -64,10 +64,9 @@ const decoders: Record<string, (input: Buffer) => Promise<Buffer>> = {
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  let bytes = Buffer.concat(chunks);
+  const raw = Buffer.concat(chunks);
   const decode = decoders[String(req.headers["content-encoding"] ?? "")];
-  if (decode) bytes = await decode(bytes);
-  const text = bytes.toString("utf8");
+  const text = (decode ? await decode(raw) : raw).toString("utf8");
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -82,9 +81,21 @@ function routeOf(method: string, path: string): RouteName {
   return "unknown";
 }
 
-function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
+// Ids unique within the test process, so requests of different stand-ins never share one.
+let idCounter = 0;
+
+function nextRequestId(): string {
+  return `req_standin_${++idCounter}`;
+}
+
+function sendJson(res: ServerResponse, status: number, body: string, requestId = nextRequestId()): void {
   res.writeHead(status, { "content-type": "application/json", "request-id": requestId });
   res.end(body);
+}
+
+function sendError(res: ServerResponse, status: number, errorType: string, message: string): void {
+  const requestId = nextRequestId();
+  sendJson(res, status, errorBody({ errorType, message }, requestId), requestId);
 }
 
 function estimateTokens(body: unknown): number {
@@ -99,20 +110,29 @@ export async function startMessagesApi(options: MessagesApiOptions = {}): Promis
     ((request: RecordedRequest) => console.warn(`[messages-api] unknown route ${request.method} ${request.path}`));
   const requests: RecordedRequest[] = [];
   const stopping = new AbortController();
-  let counter = 0;
 
-  async function answer(reply: Reply, request: MessagesRequest, res: ServerResponse, signal: AbortSignal): Promise<number> {
-    const n = ++counter;
+  /** Sends `reply`, recording its status in `record` as soon as the status line goes out. */
+  async function answer(
+    reply: Reply,
+    request: MessagesRequest,
+    record: RecordedRequest,
+    res: ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const n = ++idCounter;
     const requestId = `req_standin_${n}`;
     if (reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs, undefined, { signal });
     if (reply.kind === "error") {
+      record.status = reply.status;
       sendJson(res, reply.status, errorBody(reply, requestId), requestId);
-      return reply.status;
+      return;
     }
-    const message = buildMessage(reply, request.model, { messageId: `msg_standin_${n}`, toolUseId: `toolu_standin_${n}` });
+    const ids = { messageId: `msg_standin_${n}`, toolUseId: `toolu_standin_${n}` };
+    const message = buildMessage(reply, request.model, ids);
+    record.status = 200;
     if (!request.stream) {
       sendJson(res, 200, JSON.stringify(message), requestId);
-      return 200;
+      return;
     }
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -126,14 +146,14 @@ export async function startMessagesApi(options: MessagesApiOptions = {}): Promis
       res.write(encodeSse(event));
     }
     res.end();
-    return 200;
   }
 
-  async function handleMessages(record: RecordedRequest, res: ServerResponse, signal: AbortSignal): Promise<number> {
+  async function handleMessages(record: RecordedRequest, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const parsed = parseMessagesRequest(record.body);
     if (typeof parsed === "string") {
-      sendJson(res, 400, errorBody({ errorType: "invalid_request_error", message: parsed }, "req_standin_invalid"), "req_standin_invalid");
-      return 400;
+      record.status = 400;
+      sendError(res, 400, "invalid_request_error", parsed);
+      return;
     }
     record.messages = parsed;
     record.side = isSideRequest(parsed);
@@ -144,7 +164,7 @@ export async function startMessagesApi(options: MessagesApiOptions = {}): Promis
       console.error("[messages-api] scenario threw", error);
       reply = errorReply(500, "api_error", `stand-in scenario failed: ${String(error)}`);
     }
-    return answer(reply, parsed, res, signal);
+    await answer(reply, parsed, record, res, signal);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -165,26 +185,21 @@ export async function startMessagesApi(options: MessagesApiOptions = {}): Promis
     requests.push(record);
     switch (record.route) {
       case "messages":
-        record.status = await handleMessages(record, res, signal);
+        await handleMessages(record, res, signal);
         return;
       case "count_tokens":
         record.status = 200;
-        sendJson(res, 200, JSON.stringify({ input_tokens: estimateTokens(record.body) }), "req_standin_count");
+        sendJson(res, 200, JSON.stringify({ input_tokens: estimateTokens(record.body) }));
         return;
       case "probe":
         record.status = 200;
         if (method === "HEAD") res.writeHead(200).end();
-        else sendJson(res, 200, "{}", "req_standin_probe");
+        else sendJson(res, 200, "{}");
         return;
       case "unknown":
         record.status = 404;
         onUnknownRoute(record);
-        sendJson(
-          res,
-          404,
-          errorBody({ errorType: "not_found_error", message: `Not found: ${method} ${url.pathname}` }, "req_standin_404"),
-          "req_standin_404",
-        );
+        sendError(res, 404, "not_found_error", `Not found: ${method} ${url.pathname}`);
     }
   }
 
@@ -196,8 +211,8 @@ export async function startMessagesApi(options: MessagesApiOptions = {}): Promis
         return;
       }
       console.error("[messages-api] request failed", error);
-      if (!res.headersSent) sendJson(res, 500, errorBody({ errorType: "api_error", message: String(error) }, "req_standin_500"), "req_standin_500");
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else sendError(res, 500, "api_error", String(error));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
