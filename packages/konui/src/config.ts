@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_SCRYPT_N } from "./auth/password.ts";
 
 // The only place that reads process.env.
 
@@ -35,6 +36,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
   turnPollMs: number;
+  /** scrypt N for new password hashes (tests lower it). */
+  passwordCost: number;
   /** Largest request body accepted on an upload route. */
   maxUploadBytes: number;
 }
@@ -65,5 +68,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     turnPollMs: 1_000,
     maxUploadBytes: 16 * 1024 * 1024,
+    passwordCost: DEFAULT_SCRYPT_N,
   };
 }

@@ -182,8 +182,8 @@ export const KontaskListQuery = z.object({
   tag: z.string().min(1).optional(),
   session: z.string().min(1).optional(),
   createdBy: z.string().min(1).optional(),
-  /** ISO date-time: only kontasks created at or after it. */
-  since: z.iso.datetime({ offset: true }).optional(),
+  /** ISO date or date-time: only kontasks created at or after it. */
+  since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** `nextCursor` of the previous page. */
   cursor: z.string().min(1).max(200).optional(),

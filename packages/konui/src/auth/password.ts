@@ -12,11 +12,13 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
-/** `scrypt$N$r$p$salt$hash`, salt and hash base64url. */
-export async function hashPassword(password: string): Promise<string> {
+export const DEFAULT_SCRYPT_N = PARAMS.N;
+
+/** `scrypt$N$r$p$salt$hash`, salt and hash base64url; `cost` (N) is lowered only in tests. */
+export async function hashPassword(password: string, cost: number = PARAMS.N): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
-  return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+  const key = await derive(password, salt, { ...PARAMS, N: cost });
+  return ["scrypt", cost, PARAMS.r, PARAMS.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

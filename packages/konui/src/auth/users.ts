@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { ApiError, type CreateUserRequest, type Role, type UpdateUserRequest, type User } from "@kon/protocol";
-import { asc, eq } from "drizzle-orm";
-import type { Db } from "../db/open.ts";
+import { ApiError, type Role, type UpdateUserRequest, type User } from "@kon/protocol";
+import { asc, eq, sql } from "drizzle-orm";
+import { countRows, type Db } from "../db/open.ts";
 import { users } from "../db/schema.ts";
 import { iso, type Clock } from "../time.ts";
 import { hashPassword } from "./password.ts";
@@ -20,13 +20,19 @@ export function toUser(row: UserRow): User {
 }
 
 export class UserStore {
+  /** Prepared once: this runs on every authenticated request. */
+  private readonly byId;
+
   constructor(
     private readonly db: Db,
     private readonly now: Clock,
-  ) {}
+    private readonly passwordCost: number,
+  ) {
+    this.byId = db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare();
+  }
 
   findById(id: string): UserRow | undefined {
-    return this.db.select().from(users).where(eq(users.id, id)).get();
+    return this.byId.get({ id });
   }
 
   findByUsername(username: string): UserRow | undefined {
@@ -38,12 +44,12 @@ export class UserStore {
   }
 
   count(): number {
-    return this.db.$count(users);
+    return countRows(this.db, users);
   }
 
   async create(input: { username: string; password: string; role: Role }): Promise<User> {
     if (this.findByUsername(input.username)) throw new ApiError("conflict", `User ${input.username} already exists`);
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(input.password, this.passwordCost);
     const at = this.now();
     const row: UserRow = {
       id: randomUUID(),
@@ -69,7 +75,7 @@ export class UserStore {
     if (id === actorId && (change.disabled === true || change.role === "user")) {
       throw new ApiError("conflict", "Admins cannot disable or demote themselves");
     }
-    const passwordHash = change.password ? await hashPassword(change.password) : row.passwordHash;
+    const passwordHash = change.password ? await hashPassword(change.password, this.passwordCost) : row.passwordHash;
     const next: UserRow = {
       ...row,
       passwordHash,
@@ -81,5 +87,3 @@ export class UserStore {
     return toUser(next);
   }
 }
-
-export type { CreateUserRequest };

@@ -110,17 +110,6 @@ export const messages = sqliteTable(
   ],
 );
 
-/** konsole turns started from konui, so their outcome can be matched to a session. */
-export const turns = sqliteTable("turns", {
-  id: text("id").primaryKey(),
-  sessionId: text("session_id")
-    .notNull()
-    .references(() => agentSessions.id, { onDelete: "cascade" }),
-  status: text("status", { enum: ["queued", "running", "succeeded", "failed"] }).notNull(),
-  createdAt: integer("created_at").notNull(),
-  finishedAt: integer("finished_at"),
-});
-
 export const guardrails = sqliteTable("guardrails", {
   agent: text("agent").primaryKey(),
   maxTurnsTask: integer("max_turns_task").notNull(),

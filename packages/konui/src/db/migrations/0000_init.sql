@@ -94,15 +94,6 @@ CREATE TABLE `process_tokens` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `process_tokens_token_hash_unique` ON `process_tokens` (`token_hash`);--> statement-breakpoint
 CREATE INDEX `process_tokens_expires_at` ON `process_tokens` (`expires_at`);--> statement-breakpoint
-CREATE TABLE `turns` (
-	`id` text PRIMARY KEY NOT NULL,
-	`session_id` text NOT NULL,
-	`status` text NOT NULL,
-	`created_at` integer NOT NULL,
-	`finished_at` integer,
-	FOREIGN KEY (`session_id`) REFERENCES `agent_sessions`(`id`) ON UPDATE no action ON DELETE cascade
-);
---> statement-breakpoint
 CREATE TABLE `users` (
 	`id` text PRIMARY KEY NOT NULL,
 	`username` text NOT NULL,

@@ -1,0 +1,96 @@
+// konsole's overhead on a cold turn: the same turn through konsole (POST …/turns?wait=true)
+// and by running the CLI directly (spawn, prompt on stdin, until its `result`), interleaved,
+// against an instant Messages API stand-in. Prints medians, the ratio and the difference.
+//   tsx bench/konsole-overhead.ts [rounds=10]
+
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseConfig } from "../packages/konsole/src/config.ts";
+import { start } from "../packages/konsole/src/index.ts";
+import { silentLogger } from "../packages/konsole/src/logger.ts";
+import { startKonuiStandIn } from "../packages/konsole/test/support/konui-stand-in.ts";
+import { createClaudeHome } from "../test/support/claude-env.ts";
+import { plainText, startMessagesApi } from "../test/support/messages-api.ts";
+import { startClaude } from "../test/support/run-claude.ts";
+
+const rounds = Number(process.argv[2] ?? 10);
+const serviceToken = "bench-service-token-0123456789";
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+const api = await startMessagesApi({ scenario: plainText("OK") });
+const home = createClaudeHome();
+const konui = await startKonuiStandIn(serviceToken);
+const dataDir = mkdtempSync(path.join(tmpdir(), "konsole-bench-"));
+const childEnv = home.env(api.url);
+const konsole = await start(
+  parseConfig({ ...childEnv, KONSOLE_PORT: "0", KONSOLE_DATA_DIR: dataDir, KONUI_URL: konui.url, KONSOLE_SERVICE_TOKEN: serviceToken }),
+  { logger: silentLogger },
+);
+const args = ["--max-turns", "5", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep"];
+
+async function direct(): Promise<number> {
+  const began = performance.now();
+  const claude = startClaude({ args: [...args, `--session-id=${crypto.randomUUID()}`], env: childEnv, cwd: home.cwd });
+  claude.send("hello");
+  await claude.nextResult();
+  const elapsed = performance.now() - began;
+  if (process.env.BENCH_DEBUG) console.log(JSON.stringify({ direct: Math.round(elapsed) }));
+  claude.endInput();
+  await claude.exited;
+  await claude.kill();
+  return elapsed;
+}
+
+let sessionCounter = 0;
+async function throughKonsole(): Promise<number> {
+  const began = performance.now();
+  const response = await fetch(`${konsole.url}/sessions/bench-${++sessionCounter}/turns?wait=true`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${serviceToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ userId: "bench", text: "hello", maxTurns: 5, cwd: home.cwd }),
+  });
+  const turn = (await response.json()) as { status: string; createdAt: string; startedAt: string; finishedAt: string; figures: { totalMs: number; ttfeMs: number } };
+  const elapsed = performance.now() - began;
+  if (process.env.BENCH_DEBUG) console.log(JSON.stringify({ elapsed: Math.round(elapsed), queueMs: Date.parse(turn.startedAt) - Date.parse(turn.createdAt), runMs: Date.parse(turn.finishedAt) - Date.parse(turn.startedAt), promptToResult: turn.figures.totalMs, ttfe: turn.figures.ttfeMs }));
+  if (turn.status !== "succeeded") throw new Error(`turn ${turn.status}`);
+  // Let the finished process be reaped before the next round, as the direct run waits for its exit.
+  while (konsole.supervisor.slots.inUse > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  return elapsed;
+}
+
+try {
+  await direct();
+  await throughKonsole();
+  const directMs: number[] = [];
+  const konsoleMs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      directMs.push(await direct());
+      konsoleMs.push(await throughKonsole());
+    } else {
+      konsoleMs.push(await throughKonsole());
+      directMs.push(await direct());
+    }
+  }
+  const directMedian = median(directMs);
+  const konsoleMedian = median(konsoleMs);
+  console.log(`cold turn, ${rounds} rounds each, interleaved`);
+  console.log(`  CLI directly    median ${directMedian.toFixed(1)} ms`);
+  console.log(`  through konsole median ${konsoleMedian.toFixed(1)} ms`);
+  console.log(`  ratio ${(konsoleMedian / directMedian).toFixed(3)}  overhead ${(konsoleMedian - directMedian).toFixed(1)} ms (${(((konsoleMedian - directMedian) / directMedian) * 100).toFixed(1)} %)`);
+  console.log("  target: under 5 % and under 30 ms");
+} finally {
+  await konsole.stop();
+  await konui.stop();
+  await api.stop();
+  await home.cleanup();
+  await rm(dataDir, { recursive: true, force: true });
+}

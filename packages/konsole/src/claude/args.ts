@@ -1,0 +1,25 @@
+import type { PermissionMode } from "@kon/protocol";
+
+export type Conversation = { kind: "new"; claudeSessionId: string } | { kind: "resume"; claudeSessionId: string };
+
+export interface ClaudeArgsOptions {
+  conversation: Conversation;
+  maxTurns: number;
+  permissionMode: PermissionMode | undefined;
+  allowedTools: readonly string[];
+}
+
+/** The CLI's arguments for stream-json on both sides. */
+export function buildClaudeArgs(options: ClaudeArgsOptions): string[] {
+  const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
+  const { conversation } = options;
+  args.push(
+    conversation.kind === "resume"
+      ? `--resume=${conversation.claudeSessionId}`
+      : `--session-id=${conversation.claudeSessionId}`,
+  );
+  args.push("--max-turns", String(options.maxTurns));
+  if (options.permissionMode) args.push("--permission-mode", options.permissionMode);
+  if (options.allowedTools.length > 0) args.push("--allowedTools", options.allowedTools.join(","));
+  return args;
+}

@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/**
+ * Every Claude process gets `KONSOLE_PROCESS_ID=<id>` in its environment and its descendants
+ * inherit it. The CLI's Bash tool starts commands in a session of their own, so a background
+ * job escapes the process group; the tag still finds it, even after it is re-parented.
+ */
+export const PROCESS_TAG_VAR = "KONSOLE_PROCESS_ID";
+
+export function findTaggedProcesses(processId: string): number[] {
+  const needle = Buffer.from(`${PROCESS_TAG_VAR}=${processId}\0`);
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`).includes(needle)) found.push(pid);
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  return found;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** SIGTERM to every process carrying the tag, SIGKILL to those still there after `graceMs`. */
+export async function endTaggedProcesses(processId: string, graceMs: number): Promise<number> {
+  const first = findTaggedProcesses(processId);
+  if (first.length === 0) return 0;
+  for (const pid of first) signal(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  let left = findTaggedProcesses(processId);
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(50);
+    left = findTaggedProcesses(processId);
+  }
+  for (const pid of left) signal(pid, "SIGKILL");
+  return first.length;
+}

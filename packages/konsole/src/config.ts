@@ -1,0 +1,126 @@
+import path from "node:path";
+import { PermissionMode } from "@kon/protocol";
+import { z } from "zod";
+import { resolveClaudeBin } from "./claude/bin.ts";
+
+const DEFAULT_ALLOWED_TOOLS = "Bash Read Edit Write Glob Grep";
+
+/** Variables handed to every Claude process as they are, when set. */
+const PASS_THROUGH = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "LANG",
+  "LC_ALL",
+  "TZ",
+  "TMPDIR",
+  "TERM",
+  "CLAUDE_CONFIG_DIR",
+  "IS_SANDBOX",
+] as const;
+const PASS_THROUGH_PREFIXES = ["ANTHROPIC_", "CLAUDE_CODE_", "DISABLE_"] as const;
+
+const toolList = z
+  .string()
+  .transform((value) => value.split(/[\s,]+/).filter((tool) => tool.length > 0));
+
+const positiveInt = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  KONSOLE_PORT: z.coerce.number().int().min(0).max(65_535).default(7801),
+  KONSOLE_HOST: z.string().min(1).default("127.0.0.1"),
+  KONSOLE_DATA_DIR: z.string().min(1).default("./.data/konsole"),
+  KONUI_URL: z.url().default("http://127.0.0.1:7800"),
+  KONSOLE_SERVICE_TOKEN: z.string().min(16, "must be at least 16 characters"),
+  CLAUDE_BIN: z.string().min(1).optional(),
+  KONSOLE_MAX_PROCESSES: positiveInt.max(256).default(4),
+  KONSOLE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(100),
+  KONSOLE_ALLOWED_TOOLS: z.string().default(DEFAULT_ALLOWED_TOOLS).pipe(toolList),
+  KONSOLE_PERMISSION_MODE: PermissionMode.optional(),
+  KONSOLE_STOP_GRACE_MS: positiveInt.default(5_000),
+  KONSOLE_RESULT_GRACE_MS: positiveInt.default(1_500),
+  KONSOLE_LINGER_GRACE_MS: positiveInt.default(3_000),
+  KONSOLE_HOT_POOL_SIZE: z.coerce.number().int().min(0).max(64).default(0),
+  KONSOLE_HOT_IDLE_SEC: positiveInt.default(600),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface KonsoleConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  konuiUrl: string;
+  serviceToken: string;
+  claudeBin: string;
+  maxProcesses: number;
+  queueLimit: number;
+  defaultAllowedTools: string[];
+  defaultPermissionMode: PermissionMode | undefined;
+  /** After SIGTERM to a process group, how long before SIGKILL; also the wait for a `result` after an interrupt. */
+  stopGraceMs: number;
+  /** After a process exits without a `result`, how long to wait for the rest of its stdout. */
+  resultGraceMs: number;
+  /** How long a cold process may live on after its `result` before it is ended. */
+  lingerGraceMs: number;
+  hotPoolSize: number;
+  hotIdleSec: number;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /** The base environment of every Claude process (before KONUI_URL / KONUI_TOKEN). */
+  childEnv: Record<string, string>;
+}
+
+function pickChildEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const allowed =
+      (PASS_THROUGH as readonly string[]).includes(key) || PASS_THROUGH_PREFIXES.some((prefix) => key.startsWith(prefix));
+    if (allowed) picked[key] = value;
+  }
+  return picked;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws `ConfigError` naming every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`konsole: invalid configuration\n${problems.join("\n")}`);
+  }
+  const vars = parsed.data;
+  return {
+    port: vars.KONSOLE_PORT,
+    host: vars.KONSOLE_HOST,
+    dataDir: path.resolve(vars.KONSOLE_DATA_DIR),
+    konuiUrl: vars.KONUI_URL.replace(/\/+$/, ""),
+    serviceToken: vars.KONSOLE_SERVICE_TOKEN,
+    claudeBin: resolveClaudeBin(vars.CLAUDE_BIN),
+    maxProcesses: vars.KONSOLE_MAX_PROCESSES,
+    queueLimit: vars.KONSOLE_QUEUE_LIMIT,
+    defaultAllowedTools: vars.KONSOLE_ALLOWED_TOOLS,
+    defaultPermissionMode: vars.KONSOLE_PERMISSION_MODE,
+    stopGraceMs: vars.KONSOLE_STOP_GRACE_MS,
+    resultGraceMs: vars.KONSOLE_RESULT_GRACE_MS,
+    lingerGraceMs: vars.KONSOLE_LINGER_GRACE_MS,
+    hotPoolSize: vars.KONSOLE_HOT_POOL_SIZE,
+    hotIdleSec: vars.KONSOLE_HOT_IDLE_SEC,
+    logLevel: vars.LOG_LEVEL,
+    childEnv: pickChildEnv(env),
+  };
+}
+
+/** The one reader of `process.env`: parses it, or exits with a clear message. */
+export function loadConfig(): KonsoleConfig {
+  try {
+    return parseConfig(process.env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}

@@ -1,0 +1,75 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { WebSocketServer } from "ws";
+import { createApp } from "./app.ts";
+import { loadConfig, type KonsoleConfig } from "./config.ts";
+import { openDatabase } from "./journal/database.ts";
+import { SessionStore } from "./journal/session-store.ts";
+import { TurnJournal } from "./journal/turn-journal.ts";
+import { TurnStore } from "./journal/turn-store.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { Supervisor } from "./supervisor/supervisor.ts";
+import { ProcessTokenClient } from "./tokens/process-token-client.ts";
+
+export { createApp } from "./app.ts";
+export { parseConfig, loadConfig, type KonsoleConfig } from "./config.ts";
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+export interface RunningKonsole {
+  url: string;
+  port: number;
+  supervisor: Supervisor;
+  journal: TurnJournal;
+  stop(): Promise<void>;
+}
+
+/** Opens the journal, closes what a previous life left open, and serves HTTP + WebSocket. */
+export async function start(config: KonsoleConfig = loadConfig(), options: StartOptions = {}): Promise<RunningKonsole> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = openDatabase(config.dataDir);
+  const journal = new TurnJournal(database.db);
+  const tokens = new ProcessTokenClient({ konuiUrl: config.konuiUrl, serviceToken: config.serviceToken, logger });
+  const supervisor = new Supervisor({
+    config,
+    sessions: new SessionStore(database.db),
+    turns: new TurnStore(database.db),
+    journal,
+    tokens,
+    logger,
+  });
+  const recovered = await supervisor.recover();
+  if (recovered > 0) logger.warn({ recovered }, "closed turns left open by a previous run");
+
+  const app = createApp({ config, supervisor, journal, logger });
+  const wss = new WebSocketServer({ noServer: true });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
+      resolve(listening),
+    );
+    listening.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url }, "konsole listening");
+
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      logger.info("konsole stopping");
+      await supervisor.stop();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      });
+      database.close();
+      logger.info("konsole stopped");
+    })();
+    return stopped;
+  };
+  return { url, port, supervisor, journal, stop };
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema.ts";
+
+export type KonsoleDb = BetterSQLite3Database<typeof schema>;
+
+export interface OpenDatabase {
+  db: KonsoleDb;
+  close(): void;
+}
+
+const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+
+/** Opens (creating if needed) the journal database in `dataDir`: WAL, one writer, migrated. */
+export function openDatabase(dataDir: string): OpenDatabase {
+  mkdirSync(dataDir, { recursive: true });
+  const sqlite = new Database(path.join(dataDir, "konsole.sqlite"));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return {
+    db,
+    close: () => {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import { asc, eq, inArray } from "drizzle-orm";
+import { TurnFigures, type Turn, type TurnErrorCode, type TurnMode, type TurnStatus } from "@kon/protocol";
+import type { KonsoleDb } from "./database.ts";
+import { turns } from "./schema.ts";
+
+export type TurnRow = typeof turns.$inferSelect;
+
+export interface NewTurn {
+  sessionId: string;
+  userId: string;
+  requestId: string | undefined;
+  mode: TurnMode;
+}
+
+export type TurnPatch = Partial<Omit<TurnRow, "id" | "sessionId" | "userId" | "createdAt">>;
+
+export function turnFromRow(row: TurnRow): Turn {
+  const figures = row.figures === null ? null : TurnFigures.safeParse(row.figures);
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    userId: row.userId,
+    requestId: row.requestId,
+    mode: row.mode,
+    status: row.status,
+    reply: row.reply,
+    error: row.errorCode ? { code: row.errorCode as TurnErrorCode, message: row.errorMessage ?? "" } : null,
+    recovered: row.recovered,
+    memoryLost: row.memoryLost,
+    claudeSessionId: row.claudeSessionId,
+    pid: row.pid,
+    figures: figures?.success ? figures.data : null,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+export class TurnStore {
+  constructor(private readonly db: KonsoleDb) {}
+
+  create(turn: NewTurn): TurnRow {
+    const row: TurnRow = {
+      id: randomUUID(),
+      sessionId: turn.sessionId,
+      userId: turn.userId,
+      requestId: turn.requestId ?? null,
+      mode: turn.mode,
+      status: "queued",
+      reply: null,
+      errorCode: null,
+      errorMessage: null,
+      recovered: false,
+      memoryLost: false,
+      claudeSessionId: null,
+      cwd: null,
+      pid: null,
+      processId: null,
+      processTokenId: null,
+      figures: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    this.db.insert(turns).values(row).run();
+    return row;
+  }
+
+  get(id: string): TurnRow | undefined {
+    return this.db.select().from(turns).where(eq(turns.id, id)).get();
+  }
+
+  update(id: string, patch: TurnPatch): TurnRow {
+    if (Object.keys(patch).length > 0) this.db.update(turns).set(patch).where(eq(turns.id, id)).run();
+    const row = this.get(id);
+    if (!row) throw new Error(`turn ${id} vanished`);
+    return row;
+  }
+
+  listForSession(sessionId: string): TurnRow[] {
+    return this.db.select().from(turns).where(eq(turns.sessionId, sessionId)).orderBy(asc(turns.createdAt)).all();
+  }
+
+  withStatus(statuses: readonly TurnStatus[]): TurnRow[] {
+    return this.db.select().from(turns).where(inArray(turns.status, [...statuses])).orderBy(asc(turns.createdAt)).all();
+  }
+
+}

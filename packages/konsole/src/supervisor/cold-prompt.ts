@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ClaudeLine, UserMessageLine } from "@kon/protocol";
+import { buildChildEnv } from "../claude/child-env.ts";
+import { ClaudeProcess } from "../claude/claude-process.ts";
+import { PromptRun, type PromptOutcome } from "../claude/prompt-run.ts";
+import type { Logger } from "../logger.ts";
+import type { ProcessTokenClient } from "../tokens/process-token-client.ts";
+import type { TurnControl } from "./turn-control.ts";
+
+export interface ColdPromptOptions {
+  bin: string;
+  args: readonly string[];
+  cwd: string;
+  baseEnv: Readonly<Record<string, string>>;
+  konuiUrl: string;
+  tokens: ProcessTokenClient;
+  tokenTtlSec: number;
+  sessionId: string;
+  userId: string;
+  message: UserMessageLine;
+  control: TurnControl;
+  logger: Logger;
+  resultGraceMs: number;
+  lingerGraceMs: number;
+  stopGraceMs: number;
+  onSpawned(process: ClaudeProcess, tokenId: string): void;
+  onLine(line: ClaudeLine): void;
+  onStderr(text: string): void;
+}
+
+export interface ColdPrompt {
+  outcome: PromptOutcome;
+  process: ClaudeProcess;
+  /** Resolves once the process group is gone and its token revoked. */
+  reaped: Promise<void>;
+}
+
+/**
+ * A cold turn's process: token, spawn, one prompt, then stdin closed and the process reaped.
+ * stdin stays open until the `result` so an interrupt can still be written.
+ */
+export async function runColdPrompt(options: ColdPromptOptions): Promise<ColdPrompt> {
+  const processId = randomUUID();
+  const token = await options.tokens.issue({
+    sessionId: options.sessionId,
+    userId: options.userId,
+    processId,
+    ttlSec: options.tokenTtlSec,
+  });
+  const process = new ClaudeProcess({
+    id: processId,
+    bin: options.bin,
+    args: options.args,
+    cwd: options.cwd,
+    env: buildChildEnv(options.baseEnv, { konuiUrl: options.konuiUrl, konuiToken: token.token }),
+    logger: options.logger,
+  });
+  process.onStderr(options.onStderr);
+  options.onSpawned(process, token.tokenId);
+  const run = new PromptRun({ process, message: options.message, resultGraceMs: options.resultGraceMs, onLine: options.onLine });
+  options.control.attach(process, run);
+  const outcome = await run.done;
+  process.closeStdin();
+  const reaped = reap(process, outcome, options).then(async () => {
+    await options.tokens.revoke(token.tokenId);
+  });
+  return { outcome, process, reaped };
+}
+
+async function reap(process: ClaudeProcess, outcome: PromptOutcome, options: ColdPromptOptions): Promise<void> {
+  if (outcome.end.kind === "result" && !process.hasExited) {
+    const exitedInTime = await Promise.race([process.exited.then(() => true), sleep(options.lingerGraceMs).then(() => false)]);
+    if (!exitedInTime) process.logger.info({ lingerGraceMs: options.lingerGraceMs }, "claude lingered after its result; ending it");
+  }
+  await process.stop(options.stopGraceMs);
+}

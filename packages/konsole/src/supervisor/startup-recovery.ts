@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { JournalEntry } from "@kon/protocol";
+import { processAlive, processGroupAlive, signalProcessGroup } from "../claude/process-group.ts";
+import { endTaggedProcesses } from "../claude/process-tag.ts";
+import { claudeConfigDir, lastTranscriptCostUsd, transcriptPath } from "../claude/transcript.ts";
+import { TurnAccumulator } from "../claude/turn-accumulator.ts";
+import { buildTurnFigures } from "../claude/turn-figures.ts";
+import type { TurnRow } from "../journal/turn-store.ts";
+import { updateTurn, type SupervisorDeps } from "./deps.ts";
+import { failTurn } from "./turn-runner.ts";
+
+const PAGE = 1_000;
+
+function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ends what is left of a previous life's process for this turn. A live leader is only
+ * signalled when its command line names the turn's conversation (pids get reused); a group
+ * whose leader is gone cannot have been reused, so what is left of it is ours.
+ */
+async function endLeftoverProcess(row: TurnRow, graceMs: number): Promise<void> {
+  const pid = row.pid;
+  if (pid !== null && processGroupAlive(pid)) {
+    const commandLine = processAlive(pid) ? commandLineOf(pid) : undefined;
+    const leaderIsOurs = commandLine === undefined || (row.claudeSessionId !== null && commandLine.includes(row.claudeSessionId));
+    if (leaderIsOurs) {
+      signalProcessGroup(pid, "SIGTERM");
+      const deadline = Date.now() + graceMs;
+      while (processGroupAlive(pid) && Date.now() < deadline) await sleep(50);
+      if (processGroupAlive(pid)) signalProcessGroup(pid, "SIGKILL");
+    }
+  }
+  if (row.processId) await endTaggedProcesses(row.processId, graceMs);
+}
+
+function replayJournal(deps: SupervisorDeps, row: TurnRow): TurnAccumulator {
+  const startedAt = Date.parse(row.startedAt ?? row.createdAt);
+  const accumulator = new TurnAccumulator(startedAt);
+  let after = 0;
+  for (;;) {
+    const page: JournalEntry[] = deps.journal.turnEntries(row.id, after, PAGE);
+    for (const entry of page) {
+      if (entry.payload.type === "claude") accumulator.observe(entry.payload.line, Date.parse(entry.at));
+    }
+    const last = page.at(-1);
+    if (!last || page.length < PAGE) break;
+    after = last.seq;
+  }
+  return accumulator;
+}
+
+async function closeRunningTurn(deps: SupervisorDeps, row: TurnRow): Promise<void> {
+  await endLeftoverProcess(row, deps.config.stopGraceMs);
+  if (row.processTokenId) void deps.tokens.revoke(row.processTokenId);
+  const accumulator = replayJournal(deps, row);
+  if (!accumulator.saidAnything && !accumulator.result) {
+    failTurn(deps, row.id, { code: "supervisor_restarted", message: "konsole restarted while this turn ran; claude had said nothing." });
+    return;
+  }
+  const claudeSessionId = accumulator.claudeSessionId ?? row.claudeSessionId;
+  const previousTotalUsd = claudeSessionId ? deps.sessions.lastConversationTotal(claudeSessionId) : undefined;
+  let transcriptCostUsd: number | undefined;
+  if (claudeSessionId && row.cwd && accumulator.messageUsage.size === 0) {
+    const total = await lastTranscriptCostUsd(transcriptPath(claudeConfigDir(deps.config.childEnv), row.cwd, claudeSessionId));
+    transcriptCostUsd = total === undefined ? undefined : Math.max(0, total - (previousTotalUsd ?? 0));
+  }
+  const figures = buildTurnFigures(accumulator, accumulator.lastLineAt, {
+    previousTotalUsd,
+    newConversation: previousTotalUsd === undefined,
+    transcriptCostUsd,
+  });
+  const result = accumulator.result;
+  const failedResult = result?.is_error === true;
+  if (claudeSessionId) {
+    if (result) deps.sessions.recordConversationTotal(claudeSessionId, result.total_cost_usd);
+    deps.sessions.setConversation(row.sessionId, claudeSessionId);
+  }
+  updateTurn(deps, row.id, {
+    status: failedResult ? "failed" : "succeeded",
+    reply: (result?.result ?? accumulator.text) || null,
+    errorCode: failedResult ? "claude_error" : null,
+    errorMessage: failedResult ? (result.errors ?? []).join("; ") || `claude ended with ${result.subtype}` : null,
+    recovered: true,
+    claudeSessionId,
+    figures,
+    finishedAt: new Date().toISOString(),
+  });
+}
+
+/** Closes every turn a previous life left open: queued ones fail, running ones are recovered or fail. */
+export async function recoverAfterRestart(deps: SupervisorDeps): Promise<number> {
+  const open = deps.turns.withStatus(["queued", "running"]);
+  for (const row of open) {
+    const logger = deps.logger.child({ turnId: row.id, sessionId: row.sessionId });
+    if (row.status === "queued") {
+      failTurn(deps, row.id, { code: "supervisor_restarted", message: "konsole restarted before this turn started." });
+    } else {
+      await closeRunningTurn(deps, row);
+    }
+    logger.info({ previousStatus: row.status }, "closed a turn left open by a previous konsole");
+  }
+  return open.length;
+}

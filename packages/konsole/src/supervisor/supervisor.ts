@@ -1,0 +1,198 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { ApiError, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
+import { claudeConfigDir, deleteTranscript, transcriptPath } from "../claude/transcript.ts";
+import { turnFromRow } from "../journal/turn-store.ts";
+import { updateTurn, type SupervisorDeps } from "./deps.ts";
+import { ProcessSlots } from "./process-slots.ts";
+import { SessionLanes } from "./session-lanes.ts";
+import { recoverAfterRestart } from "./startup-recovery.ts";
+import { TurnControl } from "./turn-control.ts";
+import { failTurn, runTurn } from "./turn-runner.ts";
+
+interface ActiveTurn {
+  sessionId: string;
+  control: TurnControl;
+  done: Promise<void>;
+}
+
+const isFinal = (turn: Turn): boolean => turn.status === "succeeded" || turn.status === "failed";
+
+/** The domain API behind the routes: turns queued per session, under a global process cap. */
+export class Supervisor {
+  readonly slots: ProcessSlots;
+  private readonly lanes: SessionLanes;
+  private readonly active = new Map<string, ActiveTurn>();
+  private stopping = false;
+
+  constructor(private readonly deps: SupervisorDeps) {
+    this.slots = new ProcessSlots(deps.config.maxProcesses);
+    this.lanes = new SessionLanes(this.slots);
+  }
+
+  /** Closes turns a previous life left open; call once before serving. */
+  recover(): Promise<number> {
+    return recoverAfterRestart(this.deps);
+  }
+
+  private workspaceOf(sessionId: string): string {
+    return path.join(this.deps.config.dataDir, "workspaces", sessionId);
+  }
+
+  startTurn(sessionId: string, params: StartTurnParams): TurnAccepted {
+    if (this.stopping) throw new ApiError("unavailable", "konsole is shutting down");
+    const limit = this.deps.config.queueLimit;
+    if (this.lanes.waitingCount >= limit) {
+      throw new ApiError("queue_full", `The turn queue is full (${limit} turns waiting); try again later.`, { limit });
+    }
+    const session = this.deps.sessions.ensure(sessionId, params.cwd ?? this.workspaceOf(sessionId));
+    if (!session.claudeSessionId) mkdirSync(params.cwd ?? session.cwd, { recursive: true });
+    const queuePosition = this.lanes.depth(sessionId);
+    const row = this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: "cold" });
+    const turn = updateTurn(this.deps, row.id, {});
+    const control = new TurnControl(this.deps.config.stopGraceMs);
+    let finish = (): void => {};
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    this.active.set(turn.id, { sessionId, control, done });
+    this.lanes.enqueue({
+      id: turn.id,
+      sessionId,
+      needsSlot: true,
+      run: async () => {
+        try {
+          await runTurn(this.deps, { turnId: turn.id, sessionId, params, control });
+        } finally {
+          this.active.delete(turn.id);
+          finish();
+        }
+      },
+      cancel: () => {
+        this.active.delete(turn.id);
+        finish();
+      },
+    });
+    return { turn, queuePosition };
+  }
+
+  getTurn(turnId: string): Turn {
+    const row = this.deps.turns.get(turnId);
+    if (!row) throw new ApiError("not_found", `No turn ${turnId}`);
+    return turnFromRow(row);
+  }
+
+  /** Resolves with the turn once it has finished. */
+  waitForTurn(turnId: string): Promise<Turn> {
+    return new Promise((resolve) => {
+      const unsubscribe = this.deps.journal.subscribe((entry) => {
+        if (entry.turnId === turnId && entry.payload.type === "turn" && isFinal(entry.payload.turn)) {
+          unsubscribe();
+          resolve(entry.payload.turn);
+        }
+      });
+      const current = this.getTurn(turnId);
+      if (isFinal(current)) {
+        unsubscribe();
+        resolve(current);
+      }
+    });
+  }
+
+  listTurns(sessionId: string): Turn[] {
+    return this.deps.turns.listForSession(sessionId).map(turnFromRow);
+  }
+
+  getSession(sessionId: string): KonsoleSession {
+    const row = this.deps.sessions.get(sessionId);
+    if (!row) throw new ApiError("not_found", `No session ${sessionId}`);
+    const running = [...this.active.entries()].find(
+      ([turnId, turn]) => turn.sessionId === sessionId && this.deps.turns.get(turnId)?.status === "running",
+    );
+    return {
+      id: row.id,
+      claudeSessionId: row.claudeSessionId,
+      cwd: row.cwd,
+      hot: false,
+      queued: this.lanes.waitingIn(sessionId),
+      runningTurnId: running?.[0] ?? null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  /** Stops a running turn (interrupt, grace, then the process group) or drops a queued one. */
+  async interruptTurn(turnId: string): Promise<Turn> {
+    const turn = this.getTurn(turnId);
+    if (isFinal(turn)) throw new ApiError("conflict", `Turn ${turnId} has already finished (${turn.status})`);
+    if (this.lanes.remove(turnId)) {
+      return failTurn(this.deps, turnId, { code: "interrupted", message: "Turn was interrupted before it started." });
+    }
+    const active = this.active.get(turnId);
+    if (active) {
+      await active.control.stop("interrupted");
+      await this.waitForTurn(turnId);
+    }
+    return this.getTurn(turnId);
+  }
+
+  /** Forgets the session's conversation so its next turn starts a new one; waits for turns queued before. */
+  async resetSession(sessionId: string): Promise<KonsoleSession> {
+    this.getSession(sessionId);
+    await new Promise<void>((resolve, reject) => {
+      this.lanes.enqueue({
+        id: `reset-${sessionId}-${Date.now()}`,
+        sessionId,
+        needsSlot: false,
+        run: async () => {
+          try {
+            await this.forgetConversation(sessionId);
+            resolve();
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        cancel: () => reject(new ApiError("conflict", `Session ${sessionId} was ended before the reset ran`)),
+      });
+    });
+    return this.getSession(sessionId);
+  }
+
+  private async forgetConversation(sessionId: string): Promise<void> {
+    const row = this.deps.sessions.get(sessionId);
+    if (!row?.claudeSessionId) return;
+    const file = transcriptPath(claudeConfigDir(this.deps.config.childEnv), row.cwd, row.claudeSessionId);
+    this.deps.sessions.setConversation(sessionId, null);
+    const deleted = await deleteTranscript(file);
+    this.deps.logger.info({ sessionId, claudeSessionId: row.claudeSessionId, transcriptDeleted: deleted }, "session memory reset");
+  }
+
+  /** Ends a session: queued turns fail, the running one's process group is ended, the session is forgotten. */
+  async endSession(sessionId: string): Promise<void> {
+    this.getSession(sessionId);
+    await this.endTurns((turn) => turn.sessionId === sessionId, "session_ended", sessionId);
+    this.deps.sessions.delete(sessionId);
+  }
+
+  private async endTurns(
+    which: (turn: ActiveTurn) => boolean,
+    reason: "session_ended" | "supervisor_restarted",
+    sessionId?: string,
+  ): Promise<void> {
+    const message = reason === "session_ended" ? "The session was ended before this turn started." : "konsole shut down before this turn started.";
+    for (const job of this.lanes.cancelWaiting(sessionId)) {
+      if (this.deps.turns.get(job.id)?.status === "queued") failTurn(this.deps, job.id, { code: reason, message });
+    }
+    const running = [...this.active.values()].filter(which);
+    await Promise.all(running.map((turn) => turn.control.stop(reason, { interruptFirst: reason !== "session_ended" })));
+    await Promise.all(running.map((turn) => turn.done));
+  }
+
+  get liveTurnCount(): number {
+    return this.active.size;
+  }
+
+  /** Refuses new turns, fails queued ones and ends the running ones' processes. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.endTurns(() => true, "supervisor_restarted");
+  }
+}

@@ -1,0 +1,66 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ProcessToken, type IssueProcessTokenRequest } from "@kon/protocol";
+import type { Logger } from "../logger.ts";
+
+export class TokenUnavailableError extends Error {
+  override name = "TokenUnavailableError";
+}
+
+export interface ProcessTokenClientOptions {
+  konuiUrl: string;
+  serviceToken: string;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
+/** Asks konui for per-process tokens and gives them back when the process is gone. */
+export class ProcessTokenClient {
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: ProcessTokenClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.options.serviceToken}`, "content-type": "application/json" };
+  }
+
+  async issue(request: IssueProcessTokenRequest): Promise<ProcessToken> {
+    const url = `${this.options.konuiUrl}/internal/process-tokens`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: this.headers(),
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      throw new TokenUnavailableError(`Could not get a process token from konui at ${this.options.konuiUrl}: ${cause}`);
+    }
+    if (response.status !== 201 && response.status !== 200) {
+      const body = (await response.text().catch(() => "")).slice(0, 300);
+      throw new TokenUnavailableError(`konui refused a process token (HTTP ${response.status}): ${body}`);
+    }
+    const parsed = ProcessToken.safeParse(await response.json().catch(() => null));
+    if (!parsed.success) throw new TokenUnavailableError("konui answered the process-token request with an unexpected body");
+    return parsed.data;
+  }
+
+  /** Best effort, retried once; never throws. */
+  async revoke(tokenId: string): Promise<boolean> {
+    const url = `${this.options.konuiUrl}/internal/process-tokens/${encodeURIComponent(tokenId)}`;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        const response = await fetch(url, { method: "DELETE", headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
+        if (response.ok || response.status === 404) return true;
+        this.options.logger.warn({ tokenId, status: response.status, attempt }, "konui did not revoke a process token");
+      } catch (error) {
+        this.options.logger.warn({ tokenId, err: error, attempt }, "could not reach konui to revoke a process token");
+      }
+      if (attempt === 1) await sleep(200);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,127 @@
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Turn } from "@kon/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loopForever, memory, toolCall } from "../../../test/support/messages-api.ts";
+import { processGroupAlive } from "../src/claude/process-group.ts";
+import { findTaggedProcesses } from "../src/claude/process-tag.ts";
+import { parseConfig } from "../src/config.ts";
+import { start } from "../src/index.ts";
+import { silentLogger } from "../src/logger.ts";
+import { isFinished, isRunning, SERVICE_TOKEN, startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+
+let h: KonsoleHarness;
+
+beforeAll(async () => {
+  h = await startKonsoleHarness();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function waitForToolCalls(turnId: string, count: number): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const response = await h.request("GET", `/turns/${turnId}/events?limit=1000`);
+        const { entries } = (await response.json()) as { entries: { payload: { type: string; line?: { kind: string; event?: { type: string } } } }[] };
+        return entries.filter((entry) => entry.payload.line?.event?.type === "user").length;
+      },
+      { timeout: 30_000, interval: 100 },
+    )
+    .toBeGreaterThanOrEqual(count);
+}
+
+describe("guardrails", () => {
+  it("fails a turn that hits max turns with the exact message", async () => {
+    h.api.setScenario(loopForever());
+    const turn = await h.runTurn("max-turns", { text: "loop forever please", maxTurns: 2 });
+    expect(turn.status).toBe("failed");
+    expect(turn.error).toEqual({
+      code: "max_turns",
+      message:
+        "Task exceeded turn limit: Reached maximum number of turns (2). Consider increasing max_turns_task in guardrails or breaking into smaller subtasks.",
+    });
+    expect(turn.figures?.toolCallCount).toBeGreaterThanOrEqual(2);
+    expect(turn.figures?.costUsd).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("stops a turn at its execution timeout and ends its process group", async () => {
+    h.api.setScenario(loopForever());
+    const turn = await h.runTurn("timeout", { text: "loop forever please", maxTurns: 500, executionTimeoutSec: 2 });
+    expect(turn.status).toBe("failed");
+    expect(turn.error?.code).toBe("timeout");
+    expect(turn.error?.message).toMatch(/execution timeout of 2 s/);
+    expect(turn.figures?.toolCallCount).toBeGreaterThan(0);
+    await expect.poll(() => processGroupAlive(turn.pid ?? 0), { timeout: 15_000 }).toBe(false);
+  }, 60_000);
+
+  it("interrupts a running turn on request", async () => {
+    h.api.setScenario(loopForever());
+    const { turn } = await h.startTurn("interrupt", { text: "loop forever please", maxTurns: 500 });
+    await h.waitForStatus(turn.id, isRunning);
+    await waitForToolCalls(turn.id, 2);
+    const response = await h.request("POST", `/turns/${turn.id}/interrupt`);
+    expect(response.status).toBe(200);
+    const stopped = (await response.json()) as Turn;
+    expect(stopped.status).toBe("failed");
+    expect(stopped.error?.code).toBe("interrupted");
+    expect(stopped.figures?.toolCallCount).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => processGroupAlive(stopped.pid ?? 0), { timeout: 15_000 }).toBe(false);
+
+    const again = await h.request("POST", `/turns/${turn.id}/interrupt`);
+    expect(again.status).toBe(409);
+  }, 60_000);
+
+  it("leaves no orphan behind a tool call that starts a background sleep", async () => {
+    h.api.setScenario(toolCall("Bash", { command: "echo started in $PWD; sleep 300 &", description: "background sleep" }));
+    const turn = await h.runTurn("orphan", { text: "start a background job" });
+    expect(turn.status).toBe("succeeded");
+    expect(turn.reply).toContain("started");
+    const processId = h.konui.issued.find((entry) => entry.request.sessionId === "orphan")?.request.processId ?? "";
+    await expect.poll(() => processGroupAlive(turn.pid ?? 0), { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => findTaggedProcesses(processId), { timeout: 15_000 }).toEqual([]);
+  }, 60_000);
+});
+
+describe("process tokens", () => {
+  it("hands the child its own process token and revokes it after", async () => {
+    h.api.setScenario(toolCall("Bash", { command: "echo token=$KONUI_TOKEN url=$KONUI_URL", description: "show token" }));
+    const turn = await h.runTurn("token-1", { text: "show me your token", userId: "user-7" });
+    const issued = h.konui.issued.filter((entry) => entry.request.sessionId === "token-1");
+    expect(issued).toHaveLength(1);
+    const [record] = issued;
+    expect(record?.request.userId).toBe("user-7");
+    expect(turn.reply).toContain(`token=${record?.token.token}`);
+    expect(turn.reply).toContain(`url=${h.konui.url}`);
+    expect(h.konui.authorizations.every((header) => header === `Bearer ${SERVICE_TOKEN}`)).toBe(true);
+    await expect.poll(() => record?.revokedAt, { timeout: 15_000 }).not.toBeNull();
+  }, 60_000);
+
+  it("fails the turn with token_unavailable when konui cannot be reached", async () => {
+    h.api.setScenario(memory());
+    const dataDir = mkdtempSync(path.join(tmpdir(), "konsole-nokonui-"));
+    const konsole = await start(parseConfig({ ...h.konsoleEnv, KONUI_URL: "http://127.0.0.1:9", KONSOLE_DATA_DIR: dataDir }), {
+      logger: silentLogger,
+    });
+    try {
+      const response = await fetch(`${konsole.url}/sessions/no-konui/turns?wait=true`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${SERVICE_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ userId: "u1", text: "hello" }),
+      });
+      const turn = (await response.json()) as Turn;
+      expect(isFinished(turn)).toBe(true);
+      expect(turn.status).toBe("failed");
+      expect(turn.error?.code).toBe("token_unavailable");
+      expect(turn.error?.message).toContain("http://127.0.0.1:9");
+      expect(turn.pid).toBeNull();
+    } finally {
+      await konsole.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

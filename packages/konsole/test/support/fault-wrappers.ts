@@ -1,0 +1,31 @@
+// Thin wrappers around the real CLI for faults it will not produce on demand.
+
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { resolveClaudeBin } from "../../src/claude/bin.ts";
+
+const scripts = {
+  /** Runs the real CLI on the first stdin line and drops its `result` line: it exits without one. */
+  "swallow-result": (real: string) => `#!/usr/bin/env bash
+IFS= read -r prompt
+printf '%s\\n' "$prompt" | '${real}' "$@" | grep --line-buffered -v '"type":"result"'
+`,
+  /** Passes the real CLI's output through and kills everything at its first assistant line. */
+  "crash-mid-stream": (real: string) => `#!/usr/bin/env bash
+'${real}' "$@" | while IFS= read -r line; do
+  printf '%s\\n' "$line"
+  case "$line" in *'"type":"assistant"'*) kill -9 0 ;; esac
+done
+`,
+} as const;
+
+export type FaultKind = keyof typeof scripts;
+
+export function writeFaultWrapper(kind: FaultKind): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "konsole-wrapper-"));
+  const file = path.join(dir, `claude-${kind}`);
+  writeFileSync(file, scripts[kind](resolveClaudeBin()));
+  chmodSync(file, 0o755);
+  return file;
+}

@@ -1,0 +1,55 @@
+import type { Health } from "@kon/protocol";
+import { Hono } from "hono";
+import { authenticate } from "./auth/guard.ts";
+import { internalRoutes } from "./auth/internal-routes.ts";
+import { loginRoutes } from "./auth/login-routes.ts";
+import { userRoutes } from "./auth/user-routes.ts";
+import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import type { AppEnv } from "./http/context.ts";
+import { konsoleRoutes } from "./konsole/routes.ts";
+import { kontaskRoutes } from "./kontasks/routes.ts";
+import { liveRoutes } from "./live/routes.ts";
+import { flagRoutes } from "./sessions/flag-routes.ts";
+import { sessionRoutes } from "./sessions/routes.ts";
+import { createServices, type ServiceDeps, type Services } from "./services.ts";
+import { VERSION } from "./version.ts";
+
+export type AppDeps = ServiceDeps;
+
+/** Builds konui's HTTP app over its dependencies; listening is someone else's job. */
+export function createApp(deps: AppDeps) {
+  const services = createServices(deps);
+  const app = buildRoutes(services);
+  return { app, services };
+}
+
+function buildRoutes(s: Services) {
+  const startedAt = s.now();
+  const api = new Hono<AppEnv>()
+    .use("*", authenticate(s.authenticator))
+    .route("/", userRoutes(s))
+    .route("/", kontaskRoutes(s))
+    .route("/", sessionRoutes(s))
+    .route("/", flagRoutes(s))
+    .route("/", konsoleRoutes(s));
+
+  const app = new Hono()
+    .use("*", async (c, next) => {
+      await next();
+      // JSON only: stored kontask HTML must never be rendered from an API response.
+      c.header("X-Content-Type-Options", "nosniff");
+      c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    })
+    .get("/health", (c) =>
+      c.json({ status: "ok", service: "konui", version: VERSION, uptimeSec: (s.now() - startedAt) / 1000 } satisfies Health, 200),
+    )
+    .route("/", loginRoutes(s))
+    .route("/", liveRoutes(s))
+    .route("/internal", internalRoutes(s))
+    .route("/api", api);
+  app.onError(errorHandler(s.logger));
+  app.notFound(notFoundHandler);
+  return app;
+}
+
+export type KonuiApp = ReturnType<typeof buildRoutes>;

@@ -1,0 +1,82 @@
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { serve } from "@hono/node-server";
+import { WebSocketServer } from "ws";
+import { createApp } from "./app.ts";
+import { ensureFirstAdmin } from "./auth/bootstrap.ts";
+import { resolveJwtSecret } from "./auth/jwt-secret.ts";
+import { startTokenSweeper } from "./auth/sweeper.ts";
+import { loadConfig, type Config } from "./config.ts";
+import { openDatabase } from "./db/open.ts";
+import { createKonsoleClient, type KonsoleApi } from "./konsole/client.ts";
+import { KonsoleConsumer } from "./konsole/consumer.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import type { Services } from "./services.ts";
+
+export { createApp } from "./app.ts";
+export { loadConfig, type Config } from "./config.ts";
+export type { KonsoleApi } from "./konsole/client.ts";
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Replaces the real konsole client (tests). */
+  konsole?: KonsoleApi;
+  /** Where the generated admin password goes; stdout by default. */
+  print?: (line: string) => void;
+}
+
+export interface RunningKonui {
+  url: string;
+  port: number;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, listens, follows konsole's journal; `stop` undoes it all in order. */
+export async function start(config: Config = loadConfig(), options: StartOptions = {}): Promise<RunningKonui> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = openDatabase(path.join(config.dataDir, "konui.sqlite"));
+  const konsole = options.konsole ?? createKonsoleClient({ baseUrl: config.konsoleUrl, serviceToken: config.serviceToken });
+  const jwtSecret = resolveJwtSecret(config.dataDir, config.jwtSecret);
+  const { app, services } = createApp({ config, db: database.db, konsole, logger, jwtSecret });
+  await ensureFirstAdmin(services.users, config.adminPassword, logger, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
+
+  const stopSweeper = startTokenSweeper(services.processTokens, services.accessTokens, config.sweepIntervalSec * 1000, logger);
+  const consumer = new KonsoleConsumer({
+    konsoleUrl: config.konsoleUrl,
+    serviceToken: config.serviceToken,
+    db: database.db,
+    recorder: services.recorder,
+    hub: services.hub,
+    logger: logger.child({ component: "consumer" }),
+  });
+  consumer.start();
+
+  const wss = new WebSocketServer({ noServer: true });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () => resolve(s));
+    s.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url }, "konui listening");
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      stopSweeper();
+      services.sender.close();
+      await consumer.stop();
+      for (const client of wss.clients) client.close(1001, "konui is stopping");
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      });
+      for (const client of wss.clients) client.terminate();
+      database.close();
+      logger.info("konui stopped");
+    })();
+    return stopping;
+  };
+  return { url, port, services, stop };
+}

@@ -1,0 +1,87 @@
+import {
+  ApiError,
+  ChooseKontaskRequest,
+  CreateKontaskRequest,
+  KontaskListQuery,
+  UpdateKontaskRequest,
+  type Kontask,
+} from "@kon/protocol";
+import { Hono } from "hono";
+import { requireScope, requireUser } from "../auth/guard.ts";
+import { readJson, readQuery } from "../http/body.ts";
+import type { AppEnv, Principal } from "../http/context.ts";
+import type { Services } from "../services.ts";
+import { actorOf } from "./access.ts";
+import { toKontask, type KontaskRow } from "./store.ts";
+
+/** Kontasks: result records agents (with their process token) and people create. */
+export function kontaskRoutes(s: Services) {
+  const announce = (action: "created" | "updated" | "deleted", row: KontaskRow): Kontask => {
+    const kontask = toKontask(row);
+    const target = row.targetUser ? s.users.findByUsername(row.targetUser)?.id : undefined;
+    s.hub.publish({ type: "kontask", action, kontask }, { userIds: target ? [row.ownerUserId, target] : [row.ownerUserId] });
+    return kontask;
+  };
+
+  const sessionOf = (principal: Principal, requested: string | undefined): string | null => {
+    if (principal.kind === "process") {
+      requireScope(principal.grant, "kontasks:write");
+      if (requested && requested !== principal.grant.sessionId) {
+        throw new ApiError("forbidden", "Process tokens may only create kontasks for their own session");
+      }
+      return principal.grant.sessionId;
+    }
+    if (!requested) return null;
+    const session = s.sessions.find(requested);
+    if (!session || (principal.user.role !== "admin" && session.userId !== principal.user.id)) {
+      throw new ApiError("bad_request", "Unknown session");
+    }
+    return session.id;
+  };
+
+  return new Hono<AppEnv>()
+    .post("/kontasks", async (c) => {
+      const principal = c.get("principal");
+      const input = await readJson(c, CreateKontaskRequest, "kontask");
+      const sessionId = sessionOf(principal, input.sessionId);
+      const owner =
+        principal.kind === "process"
+          ? { userId: principal.grant.userId, createdBy: "claude", sessionId }
+          : { userId: principal.user.id, createdBy: principal.user.username, sessionId };
+      return c.json(announce("created", s.kontasks.create(input, owner)), 201);
+    })
+    .get("/kontasks", (c) => {
+      const query = readQuery(c, KontaskListQuery, "kontask query");
+      return c.json(s.kontasks.list(query, actorOf(c.get("principal"))), 200);
+    })
+    .get("/kontasks/:id", (c) => c.json(toKontask(s.kontasks.get(c.req.param("id"), actorOf(c.get("principal")))), 200))
+    .patch("/kontasks/:id", async (c) => {
+      const principal = c.get("principal");
+      if (principal.kind === "process") requireScope(principal.grant, "kontasks:write");
+      const change = await readJson(c, UpdateKontaskRequest, "kontask change");
+      return c.json(announce("updated", s.kontasks.update(c.req.param("id"), change, actorOf(principal))), 200);
+    })
+    .delete("/kontasks/:id", (c) => {
+      const row = s.kontasks.delete(c.req.param("id"), actorOf(c.get("principal")));
+      announce("deleted", row);
+      return c.body(null, 204);
+    })
+    .post("/kontasks/:id/choose", async (c) => {
+      const user = requireUser(c);
+      const principal = c.get("principal");
+      const { value } = await readJson(c, ChooseKontaskRequest, "choice");
+      const row = s.kontasks.get(c.req.param("id"), actorOf(principal));
+      const choices = (row.context as { choices?: { value: string }[] }).choices ?? [];
+      if (!choices.some((choice) => choice.value === value)) {
+        throw new ApiError("bad_request", "value is not one of the kontask's choices", { fields: [{ path: "value", message: "unknown choice" }] });
+      }
+      if (!row.sessionId) throw new ApiError("conflict", "This kontask does not belong to a session");
+      const session = s.sessions.find(row.sessionId);
+      if (!session || (user.role !== "admin" && session.userId !== user.id)) {
+        throw new ApiError("not_found", "The kontask's session is gone");
+      }
+      if (!s.flags.isEnabled("session_tab_enabled", session.agent)) throw new ApiError("not_found", "The kontask's session is gone");
+      const started = await s.sender.start(session, { text: value, kind: "task", files: [] });
+      return c.json(started, 202);
+    });
+}

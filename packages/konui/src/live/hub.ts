@@ -1,0 +1,37 @@
+import type { DashboardServerFrame } from "@kon/protocol";
+
+/** Who may see a frame: admins always, plus the users listed. */
+export interface Audience {
+  userIds: readonly string[];
+}
+
+export interface LiveClient {
+  userId: string;
+  isAdmin: boolean;
+  send(frame: DashboardServerFrame): void;
+}
+
+/** Fans events out to dashboard WebSocket clients, each seeing only what they may. */
+export class LiveHub {
+  private readonly clients = new Set<LiveClient>();
+
+  add(client: LiveClient): () => void {
+    this.clients.add(client);
+    return () => this.clients.delete(client);
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  publish(frame: DashboardServerFrame, audience: Audience): void {
+    for (const client of this.clients) {
+      if (!client.isAdmin && !audience.userIds.includes(client.userId)) continue;
+      try {
+        client.send(frame);
+      } catch {
+        // A client that cannot take a frame is dropped by its own close handler.
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { AccessTokens } from "./auth/access-tokens.ts";
+import { createAuthenticator, type Authenticator } from "./auth/guard.ts";
+import { ProcessTokens } from "./auth/process-tokens.ts";
+import { LoginThrottle } from "./auth/throttle.ts";
+import { UserStore } from "./auth/users.ts";
+import type { Config } from "./config.ts";
+import type { Db } from "./db/open.ts";
+import type { KonsoleApi } from "./konsole/client.ts";
+import { KontaskStore } from "./kontasks/store.ts";
+import { LiveHub } from "./live/hub.ts";
+import type { Logger } from "./logger.ts";
+import { FlagStore } from "./sessions/flags.ts";
+import { GuardrailStore } from "./sessions/guardrails.ts";
+import { AgentSessionStore } from "./sessions/store.ts";
+import { TurnRecorder } from "./sessions/turn-recorder.ts";
+import { TurnSender } from "./sessions/turn-sender.ts";
+import { systemClock, type Clock } from "./time.ts";
+
+export interface ServiceDeps {
+  config: Config;
+  db: Db;
+  konsole: KonsoleApi;
+  logger: Logger;
+  jwtSecret: Uint8Array;
+  now?: Clock;
+  hub?: LiveHub;
+}
+
+/** konui's domain objects, built once over one database and shared by routes and the consumer. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  konsole: KonsoleApi;
+  now: Clock;
+  users: UserStore;
+  accessTokens: AccessTokens;
+  processTokens: ProcessTokens;
+  authenticator: Authenticator;
+  throttle: LoginThrottle;
+  kontasks: KontaskStore;
+  sessions: AgentSessionStore;
+  guardrails: GuardrailStore;
+  flags: FlagStore;
+  recorder: TurnRecorder;
+  sender: TurnSender;
+  hub: LiveHub;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const { config, db, konsole, logger } = deps;
+  const now = deps.now ?? systemClock;
+  const hub = deps.hub ?? new LiveHub();
+  const users = new UserStore(db, now, config.passwordCost);
+  const accessTokens = new AccessTokens(db, deps.jwtSecret, config.accessTokenTtlSec, now);
+  const processTokens = new ProcessTokens(db, config.processTokenTtlSec, now);
+  const sessions = new AgentSessionStore(db, now);
+  const guardrails = new GuardrailStore(db, now);
+  const recorder = new TurnRecorder(db, hub, now);
+  const sender = new TurnSender({
+    db,
+    konsole,
+    recorder,
+    guardrails,
+    sessions,
+    hub,
+    dataDir: config.dataDir,
+    pollMs: config.turnPollMs,
+    now,
+    logger: logger.child({ component: "turns" }),
+  });
+  return {
+    config,
+    logger,
+    konsole,
+    now,
+    users,
+    accessTokens,
+    processTokens,
+    authenticator: createAuthenticator(users, accessTokens, processTokens),
+    throttle: new LoginThrottle(now),
+    kontasks: new KontaskStore(db, now),
+    sessions,
+    guardrails,
+    flags: new FlagStore(db, now),
+    recorder,
+    sender,
+    hub,
+  };
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { ApiError, type ImageAttachment, type MessageAttachment } from "@kon/protocol";
+import { claimedTextKind, looksBinary, sniffImage, type TextKind } from "./sniff.ts";
+
+export const ATTACHMENT_LIMITS = {
+  maxFiles: 3,
+  maxFileBytes: 5 * 1024 * 1024,
+  maxImageBytesTotal: 10 * 1024 * 1024,
+} as const;
+
+export interface PreparedAttachments {
+  images: ImageAttachment[];
+  attachments: MessageAttachment[];
+  /** Lines appended to the message so Claude knows where the text files are. */
+  notes: string[];
+}
+
+type Classified =
+  | { kind: "image"; file: File; bytes: Uint8Array; mediaType: ImageAttachment["mediaType"] }
+  | { kind: "text"; file: File; bytes: Uint8Array; textKind: TextKind };
+
+const TEXT_MEDIA_TYPES: Record<TextKind, string> = { txt: "text/plain", csv: "text/csv", json: "application/json" };
+
+/** The sender's name reduced to a harmless label; never used as a path. */
+export function displayName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  const clean = base.replace(/[^A-Za-z0-9._ -]/g, "_").replace(/^[.\s]+/, "").slice(0, 100);
+  return clean || "file";
+}
+
+async function classify(file: File): Promise<Classified> {
+  const name = displayName(file.name);
+  if (file.size > ATTACHMENT_LIMITS.maxFileBytes) {
+    throw new ApiError("payload_too_large", `${name} is larger than 5 MB`);
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const image = sniffImage(bytes);
+  if (image) return { kind: "image", file, bytes, mediaType: image };
+  const textKind = claimedTextKind(file.type, file.name);
+  if (!textKind || looksBinary(bytes)) {
+    throw new ApiError(
+      "unsupported_media_type",
+      `${name}: only JPEG, PNG, GIF and WebP images and plain text, CSV or JSON files are accepted`,
+    );
+  }
+  if (textKind === "json") {
+    try {
+      JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new ApiError("unsupported_media_type", `${name} is not valid JSON`);
+    }
+  }
+  return { kind: "text", file, bytes, textKind };
+}
+
+/**
+ * Checks every rule before anything is written: count, per-file size, image total, content
+ * type by magic bytes. Text files then go into `uploadsDir` under generated names.
+ */
+export async function prepareAttachments(files: readonly File[], uploadsDir: string): Promise<PreparedAttachments> {
+  if (files.length > ATTACHMENT_LIMITS.maxFiles) {
+    throw new ApiError("bad_request", `At most ${ATTACHMENT_LIMITS.maxFiles} files per message`);
+  }
+  const classified: Classified[] = [];
+  for (const file of files) classified.push(await classify(file));
+  const imageBytes = classified.reduce((sum, c) => sum + (c.kind === "image" ? c.bytes.length : 0), 0);
+  if (imageBytes > ATTACHMENT_LIMITS.maxImageBytesTotal) {
+    throw new ApiError("payload_too_large", "Images may total at most 10 MB per message");
+  }
+
+  const result: PreparedAttachments = { images: [], attachments: [], notes: [] };
+  const root = path.resolve(uploadsDir);
+  for (const item of classified) {
+    const name = displayName(item.file.name);
+    if (item.kind === "image") {
+      result.images.push({ mediaType: item.mediaType, data: Buffer.from(item.bytes).toString("base64") });
+      result.attachments.push({ kind: "image", name, mediaType: item.mediaType, size: item.bytes.length, path: null });
+      continue;
+    }
+    const target = path.join(root, `${randomUUID()}.${item.textKind}`);
+    if (path.dirname(target) !== root) throw new ApiError("internal", "Upload path escaped its directory");
+    await fs.mkdir(root, { recursive: true });
+    await fs.writeFile(target, item.bytes, { flag: "wx" });
+    const mediaType = TEXT_MEDIA_TYPES[item.textKind];
+    result.attachments.push({ kind: "file", name, mediaType, size: item.bytes.length, path: target });
+    result.notes.push(`[Attached file "${name}" (${mediaType}, ${item.bytes.length} bytes) saved at ${target}]`);
+  }
+  return result;
+}

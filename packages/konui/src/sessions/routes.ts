@@ -1,0 +1,88 @@
+import fs from "node:fs/promises";
+import {
+  AgentName,
+  ApiError,
+  CreateAgentSessionRequest,
+  UpdateGuardrailsRequest,
+  type SendMessageAccepted,
+  type SendMessageResult,
+} from "@kon/protocol";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requireAdmin, requireUser } from "../auth/guard.ts";
+import { parseWith, readJson } from "../http/body.ts";
+import type { AppEnv } from "../http/context.ts";
+import type { Services } from "../services.ts";
+import { readSendInput } from "./send-body.ts";
+
+const agentOf = (c: Context<AppEnv>): string => parseWith(AgentName, c.req.param("name"), "agent name");
+
+/** The Session tab API, per agent name, caller-scoped; all of it 404s while the flag is off. */
+export function sessionRoutes(s: Services) {
+  const uploadLimit = bodyLimit({
+    maxSize: s.config.maxUploadBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", `Request body is larger than ${s.config.maxUploadBytes} bytes`);
+    },
+  });
+
+  return new Hono<AppEnv>()
+    .use("/agents/:name/*", async (c, next) => {
+      const agent = agentOf(c);
+      if (!s.flags.isEnabled("session_tab_enabled", agent)) throw new ApiError("not_found", "Sessions are not enabled for this agent");
+      await next();
+    })
+    .post("/agents/:name/session", async (c) => {
+      const user = requireUser(c);
+      const { title } = await readJson(c, CreateAgentSessionRequest, "session");
+      return c.json(s.sessions.create(agentOf(c), user.id, title), 201);
+    })
+    .get("/agents/:name/sessions", (c) => c.json({ sessions: s.sessions.list(agentOf(c), c.get("principal")) }, 200))
+    .get("/agents/:name/sessions/:id", (c) => {
+      const row = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "read");
+      return c.json(s.sessions.withMessages(row), 200);
+    })
+    .post("/agents/:name/sessions/:id/message", uploadLimit, async (c) => {
+      const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
+      const input = await readSendInput(c);
+      const started = await s.sender.start(session, input);
+      if (c.req.query("async") === "true") {
+        return c.json(started satisfies SendMessageAccepted, 202);
+      }
+      const limits = s.guardrails.get(session.agent);
+      const message = await s.sender.wait(started.turnId, (limits.execution_timeout_sec + 60) * 1000);
+      return c.json({ turnId: started.turnId, userMessage: started.userMessage, message } satisfies SendMessageResult, 200);
+    })
+    .get("/agents/:name/sessions/:id/turns/:turnId", async (c) => {
+      const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "read");
+      return c.json(await s.sender.describe(session, c.req.param("turnId")), 200);
+    })
+    .post("/agents/:name/sessions/:id/turns/:turnId/interrupt", async (c) => {
+      const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
+      const turn = await s.sender.describe(session, c.req.param("turnId"));
+      if (turn.status === "queued" || turn.status === "running") await s.konsole.interruptTurn(turn.id);
+      return c.body(null, 202);
+    })
+    .post("/agents/:name/sessions/:id/reset", async (c) => {
+      const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
+      await s.konsole.resetSession(session.id);
+      s.sessions.setClaudeSessionId(session.id, null);
+      return c.json(s.sessions.present({ ...session, claudeSessionId: null }), 200);
+    })
+    .delete("/agents/:name/sessions/:id", async (c) => {
+      const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
+      await s.konsole.deleteSession(session.id);
+      s.sessions.delete(session.id);
+      await fs.rm(s.sender.uploadsDir(session.id), { recursive: true, force: true });
+      return c.body(null, 204);
+    })
+    .get("/agents/:name/guardrails", (c) => {
+      requireUser(c);
+      return c.json(s.guardrails.get(agentOf(c)), 200);
+    })
+    .put("/agents/:name/guardrails", async (c) => {
+      requireAdmin(c);
+      const change = await readJson(c, UpdateGuardrailsRequest, "guardrails");
+      return c.json(s.guardrails.update(agentOf(c), change), 200);
+    });
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import { ApiError, type AgentSession, type AgentSessionWithMessages } from "@kon/protocol";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/open.ts";
+import { agentSessions, messages } from "../db/schema.ts";
+import type { Principal } from "../http/context.ts";
+import { iso, type Clock } from "../time.ts";
+import { toMessage } from "./messages.ts";
+
+export type AgentSessionRow = typeof agentSessions.$inferSelect;
+
+/** What a caller may do with a session it can see. */
+export type SessionAccess = "read" | "write";
+
+export class AgentSessionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly now: Clock,
+  ) {}
+
+  create(agent: string, userId: string, title: string | undefined): AgentSession {
+    const at = this.now();
+    const row: AgentSessionRow = {
+      id: randomUUID(),
+      agent,
+      userId,
+      title: title ?? null,
+      claudeSessionId: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.db.insert(agentSessions).values(row).run();
+    return this.present(row);
+  }
+
+  find(id: string): AgentSessionRow | undefined {
+    return this.db.select().from(agentSessions).where(eq(agentSessions.id, id)).get();
+  }
+
+  /**
+   * The session if `principal` may use it this way, else 404 (a session someone may not see
+   * does not exist for them) or 403 (a process token asking more than to read its own session).
+   */
+  authorize(agent: string, id: string, principal: Principal, access: SessionAccess): AgentSessionRow {
+    const row = this.find(id);
+    const visible =
+      row !== undefined &&
+      row.agent === agent &&
+      (principal.kind === "process"
+        ? principal.grant.sessionId === row.id
+        : principal.user.role === "admin" || principal.user.id === row.userId);
+    if (principal.kind === "process") {
+      if (access !== "read" || !principal.grant.scopes.includes("session:read")) {
+        throw new ApiError("forbidden", "Process tokens may only read their own session");
+      }
+      if (!visible) throw new ApiError("forbidden", "Process tokens may only read their own session");
+    }
+    if (!visible || !row) throw new ApiError("not_found", "No such session");
+    return row;
+  }
+
+  list(agent: string, principal: Principal): AgentSession[] {
+    if (principal.kind !== "user") throw new ApiError("forbidden", "Process tokens cannot list sessions");
+    const where =
+      principal.user.role === "admin"
+        ? eq(agentSessions.agent, agent)
+        : and(eq(agentSessions.agent, agent), eq(agentSessions.userId, principal.user.id));
+    const rows = this.db.select().from(agentSessions).where(where).orderBy(desc(agentSessions.updatedAt)).all();
+    return rows.map((row) => this.present(row));
+  }
+
+  withMessages(row: AgentSessionRow): AgentSessionWithMessages {
+    const list = this.db
+      .select()
+      .from(messages)
+      .where(eq(messages.sessionId, row.id))
+      .orderBy(asc(messages.createdAt), asc(sql`rowid`))
+      .all();
+    return { ...this.present(row), messages: list.map(toMessage) };
+  }
+
+  setClaudeSessionId(id: string, claudeSessionId: string | null): void {
+    this.db
+      .update(agentSessions)
+      .set({ claudeSessionId, updatedAt: this.now() })
+      .where(eq(agentSessions.id, id))
+      .run();
+  }
+
+  touch(id: string): void {
+    this.db.update(agentSessions).set({ updatedAt: this.now() }).where(eq(agentSessions.id, id)).run();
+  }
+
+  delete(id: string): void {
+    this.db.delete(agentSessions).where(eq(agentSessions.id, id)).run();
+  }
+
+  present(row: AgentSessionRow): AgentSession {
+    const totals = this.db
+      .select({ cost: sql<number>`coalesce(sum(${messages.costUsd}), 0)`, count: sql<number>`count(*)` })
+      .from(messages)
+      .where(eq(messages.sessionId, row.id))
+      .get();
+    return {
+      id: row.id,
+      agent: row.agent,
+      userId: row.userId,
+      title: row.title,
+      claudeSessionId: row.claudeSessionId,
+      totalCostUsd: totals?.cost ?? 0,
+      messageCount: totals?.count ?? 0,
+      createdAt: iso(row.createdAt),
+      updatedAt: iso(row.updatedAt),
+    };
+  }
+}

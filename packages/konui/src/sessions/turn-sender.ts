@@ -1,0 +1,170 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { ApiError, type AgentTurn, type Message, type TurnKind } from "@kon/protocol";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db/open.ts";
+import { messages } from "../db/schema.ts";
+import type { KonsoleApi } from "../konsole/client.ts";
+import type { LiveHub } from "../live/hub.ts";
+import type { Logger } from "../logger.ts";
+import type { Clock } from "../time.ts";
+import { prepareAttachments } from "./attachments.ts";
+import type { GuardrailStore } from "./guardrails.ts";
+import { toMessage, type MessageRow } from "./messages.ts";
+import type { AgentSessionRow, AgentSessionStore } from "./store.ts";
+import { isFinished, type TurnRecorder } from "./turn-recorder.ts";
+
+export interface SendInput {
+  text: string;
+  kind: TurnKind;
+  files: readonly File[];
+}
+
+export interface StartedTurn {
+  turnId: string;
+  userMessage: Message;
+  queuePosition: number;
+}
+
+export interface TurnSenderDeps {
+  db: Db;
+  konsole: KonsoleApi;
+  recorder: TurnRecorder;
+  guardrails: GuardrailStore;
+  sessions: AgentSessionStore;
+  hub: LiveHub;
+  dataDir: string;
+  pollMs: number;
+  now: Clock;
+  logger: Logger;
+}
+
+/** Sends a user message to konsole as a turn and, for synchronous sends, waits for its outcome. */
+export class TurnSender {
+  /** Cancels of the synchronous sends still waiting, so stopping never hangs on them. */
+  private readonly waiting = new Set<(err: ApiError) => void>();
+
+  constructor(private readonly deps: TurnSenderDeps) {}
+
+  /** Ends every wait with 503; the turns themselves still land through the event consumer. */
+  close(): void {
+    for (const cancel of [...this.waiting]) cancel(new ApiError("unavailable", "konui is stopping; the reply will be stored when it comes"));
+  }
+
+  uploadsDir(sessionId: string): string {
+    return path.join(this.deps.dataDir, "uploads", sessionId);
+  }
+
+  async start(session: AgentSessionRow, input: SendInput): Promise<StartedTurn> {
+    const { db, konsole, guardrails, hub, now } = this.deps;
+    const prepared = await prepareAttachments(input.files, this.uploadsDir(session.id));
+    const text = [input.text.trim(), ...prepared.notes].filter((part) => part.length > 0).join("\n\n");
+    if (text.length === 0 && prepared.images.length === 0) throw new ApiError("bad_request", "The message is empty");
+
+    const row: MessageRow = {
+      id: randomUUID(),
+      sessionId: session.id,
+      role: "user",
+      text,
+      attachments: prepared.attachments,
+      turnId: null,
+      status: "complete",
+      error: null,
+      costUsd: null,
+      durationMs: null,
+      tokens: null,
+      lastCachePct: null,
+      recovered: false,
+      memoryLost: false,
+      claudeSessionId: null,
+      createdAt: now(),
+    };
+    db.insert(messages).values(row).run();
+
+    const limits = guardrails.get(session.agent);
+    let accepted;
+    try {
+      accepted = await konsole.startTurn(session.id, {
+        userId: session.userId,
+        text,
+        images: prepared.images,
+        maxTurns: input.kind === "chat" ? limits.max_turns_chat : limits.max_turns_task,
+        executionTimeoutSec: limits.execution_timeout_sec,
+        requestId: row.id,
+      });
+    } catch (err) {
+      // konsole never took the turn: the message was not sent, so it is not kept either.
+      db.delete(messages).where(eq(messages.id, row.id)).run();
+      throw err;
+    }
+    const turn = accepted.turn;
+    this.deps.logger
+      .child({ sessionId: session.id, turnId: turn.id })
+      .info({ kind: input.kind, images: prepared.images.length, files: prepared.notes.length, queuePosition: accepted.queuePosition }, "turn sent to konsole");
+    db.update(messages).set({ turnId: turn.id }).where(and(eq(messages.id, row.id), eq(messages.role, "user"))).run();
+    this.deps.sessions.touch(session.id);
+    const userMessage = toMessage({ ...row, turnId: turn.id });
+    hub.publish({ type: "message", agent: session.agent, sessionId: session.id, message: userMessage }, { userIds: [session.userId] });
+    this.deps.recorder.record(turn);
+    return { turnId: turn.id, userMessage, queuePosition: accepted.queuePosition };
+  }
+
+  /** Resolves with the assistant message once the turn is over, whoever records it first. */
+  wait(turnId: string, timeoutMs: number): Promise<Message> {
+    const { recorder, konsole, pollMs, logger } = this.deps;
+    return new Promise<Message>((resolve, reject) => {
+      let settled = false;
+      const cancel = (err: ApiError) => finish(() => reject(err));
+      this.waiting.add(cancel);
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        this.waiting.delete(cancel);
+        stopListening();
+        clearInterval(poller);
+        clearTimeout(timer);
+        outcome();
+      };
+      const stopListening = recorder.onRecorded(turnId, (message) => finish(() => resolve(message)));
+      const poll = async () => {
+        try {
+          const turn = await konsole.getTurn(turnId);
+          if (isFinished(turn)) recorder.record(turn);
+        } catch (err) {
+          logger.debug({ err, turnId }, "polling the turn failed; still waiting for the event stream");
+        }
+      };
+      const poller = setInterval(() => void poll(), pollMs);
+      const timer = setTimeout(
+        () => finish(() => reject(new ApiError("timeout", `Turn ${turnId} is still running; its reply will arrive on /api/live`))),
+        timeoutMs,
+      );
+      const already = recorder.assistantMessage(turnId);
+      if (already) finish(() => resolve(already));
+    });
+  }
+
+  /** The turn as konui knows it, asking konsole for the status of one still running. */
+  async describe(session: AgentSessionRow, turnId: string): Promise<AgentTurn> {
+    const rows = this.deps.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.sessionId, session.id), eq(messages.turnId, turnId)))
+      .all();
+    const user = rows.find((r) => r.role === "user");
+    if (!user) throw new ApiError("not_found", "No such turn in this session");
+    let status: AgentTurn["status"] = "running";
+    if (!rows.some((r) => r.role === "assistant")) {
+      try {
+        const turn = await this.deps.konsole.getTurn(turnId);
+        status = turn.status;
+        if (isFinished(turn)) this.deps.recorder.record(turn);
+      } catch (err) {
+        this.deps.logger.debug({ err, turnId }, "konsole could not describe the turn");
+      }
+    }
+    const assistant = this.deps.recorder.assistantMessage(turnId);
+    if (assistant) status = assistant.status === "failed" ? "failed" : "succeeded";
+    return { id: turnId, sessionId: session.id, status, userMessage: toMessage(user), assistantMessage: assistant ?? null };
+  }
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { ApiError, type HotStatus, type StartTurnParams, type StartTurnRequest, type Turn, type TurnAccepted } from "@kon/protocol";
+import type { KonsoleApi } from "../../src/konsole/client.ts";
+
+export interface TurnScript {
+  status: "succeeded" | "failed";
+  reply?: string;
+  error?: Turn["error"];
+  /** Leave the turn running until `finish` is called. */
+  hold?: boolean;
+}
+
+/** A KonsoleApi test double: turns finish at once (or when told) with a scripted outcome. */
+export class FakeKonsole implements KonsoleApi {
+  readonly requests: { sessionId: string; request: StartTurnParams }[] = [];
+  readonly turns = new Map<string, Turn>();
+  readonly resets: string[] = [];
+  readonly deletes: string[] = [];
+  readonly interrupts: string[] = [];
+  readonly claudeIds = new Map<string, string>();
+  failWith: ApiError | undefined;
+  script: (request: StartTurnParams) => TurnScript = (request) => ({ status: "succeeded", reply: `echo: ${request.text}` });
+
+  async startTurn(sessionId: string, raw: StartTurnRequest): Promise<TurnAccepted> {
+    if (this.failWith) throw this.failWith;
+    const request: StartTurnParams = { images: [], maxTurns: 50, ...raw };
+    this.requests.push({ sessionId, request });
+    const turn: Turn = {
+      id: randomUUID(),
+      sessionId,
+      userId: request.userId,
+      requestId: request.requestId ?? null,
+      mode: "cold",
+      status: "queued",
+      reply: null,
+      error: null,
+      recovered: false,
+      memoryLost: false,
+      claudeSessionId: null,
+      pid: null,
+      figures: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    this.turns.set(turn.id, turn);
+    const script = this.script(request);
+    if (!script.hold) this.finish(turn.id, script);
+    return { turn: { ...turn }, queuePosition: 0 };
+  }
+
+  finish(turnId: string, script: TurnScript): Turn {
+    const turn = this.turns.get(turnId);
+    if (!turn) throw new Error(`no turn ${turnId}`);
+    const claudeSessionId = this.claudeIds.get(turn.sessionId) ?? randomUUID();
+    this.claudeIds.set(turn.sessionId, claudeSessionId);
+    const done: Turn = {
+      ...turn,
+      status: script.status,
+      reply: script.reply ?? null,
+      error: script.error ?? null,
+      claudeSessionId,
+      figures: {
+        totalMs: 1234,
+        ttfeMs: 100,
+        modelMs: 1000,
+        toolMs: 234,
+        toolCallCount: 1,
+        costUsd: 0.0123,
+        costSource: "cli",
+        tokens: { input: 10, output: 20, cacheRead: 30, cacheCreation: 40 },
+        model: "claude-test",
+        numTurns: 2,
+        lastCacheRatio: 0.1234,
+        compactions: 0,
+      },
+      finishedAt: new Date().toISOString(),
+    };
+    this.turns.set(turnId, done);
+    return done;
+  }
+
+  async getTurn(turnId: string): Promise<Turn> {
+    const turn = this.turns.get(turnId);
+    if (!turn) throw new ApiError("not_found", "no such turn");
+    return { ...turn };
+  }
+
+  async interruptTurn(turnId: string): Promise<void> {
+    this.interrupts.push(turnId);
+  }
+
+  async resetSession(sessionId: string): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.resets.push(sessionId);
+    this.claudeIds.delete(sessionId);
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.deletes.push(sessionId);
+  }
+
+  async hotStatus(): Promise<HotStatus> {
+    return { poolSize: 0, targetSize: 0, activeSessions: 0, processes: [], refill: { failures: 0, backoffUntil: null, stopped: false, lastError: null } };
+  }
+}

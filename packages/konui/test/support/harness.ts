@@ -1,0 +1,106 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { createApp } from "../../src/app.ts";
+import { ensureFirstAdmin } from "../../src/auth/bootstrap.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { openDatabase, type OpenDatabase } from "../../src/db/open.ts";
+import type { Services } from "../../src/services.ts";
+import { FakeKonsole } from "./fake-konsole.ts";
+
+export const SERVICE_TOKEN = "test-service-token-0123456789";
+export const ADMIN_PASSWORD = "admin-password-1";
+export const JWT_SECRET = new TextEncoder().encode("x".repeat(48));
+export const silentLogger = pino({ level: "silent" });
+
+/** Real time that tests can move forward. */
+export class TestClock {
+  private offsetMs = 0;
+  now = (): number => Date.now() + this.offsetMs;
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface Harness {
+  app: ReturnType<typeof createApp>["app"];
+  services: Services;
+  konsole: FakeKonsole;
+  config: Config;
+  database: OpenDatabase;
+  dir: string;
+  clock: TestClock;
+  /** Sends a request; `body` objects go as JSON. */
+  call(method: string, url: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  login(username?: string, password?: string): Promise<string>;
+  /** Creates a user (as admin) and returns their access token. */
+  userToken(username: string): Promise<string>;
+  close(): void;
+}
+
+export function tempDir(prefix = "konui-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  return {
+    ...loadConfig({ KONSOLE_SERVICE_TOKEN: SERVICE_TOKEN, KONUI_DATA_DIR: dir, ADMIN_PASSWORD, LOG_LEVEL: "silent", ...env }),
+    turnPollMs: 5,
+    passwordCost: 1024,
+  };
+}
+
+export async function createHarness(options: { konsole?: FakeKonsole; clock?: TestClock } = {}): Promise<Harness> {
+  const dir = tempDir();
+  const config = testConfig(dir);
+  const database = openDatabase(path.join(dir, "konui.sqlite"));
+  const konsole = options.konsole ?? new FakeKonsole();
+  const clock = options.clock ?? new TestClock();
+  const { app, services } = createApp({ config, db: database.db, konsole, logger: silentLogger, jwtSecret: JWT_SECRET, now: clock.now });
+  await ensureFirstAdmin(services.users, ADMIN_PASSWORD, silentLogger, () => {});
+
+  const call: Harness["call"] = (method, url, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: RequestInit["body"];
+    if (opts.body instanceof FormData || typeof opts.body === "string") body = opts.body;
+    else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers["content-type"] ??= "application/json";
+    }
+    return Promise.resolve(app.request(url, { method, headers, body }));
+  };
+  const login = async (username = "admin", password = ADMIN_PASSWORD) => {
+    const res = await call("POST", "/api/token", { body: { username, password } });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+  let adminToken: string | undefined;
+  const userToken = async (username: string) => {
+    adminToken ??= await login();
+    const res = await call("POST", "/api/users", { token: adminToken, body: { username, password: `${username}-password` } });
+    if (res.status !== 201) throw new Error(`create ${username}: ${res.status} ${await res.text()}`);
+    return login(username, `${username}-password`);
+  };
+  return {
+    app,
+    services,
+    konsole,
+    config,
+    database,
+    dir,
+    clock,
+    call,
+    login,
+    userToken,
+    close: () => {
+      database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}

@@ -1,0 +1,45 @@
+import WebSocket from "ws";
+
+/** A WebSocket client that queues parsed frames so tests can await the next one. */
+export class FrameReader<T = Record<string, unknown>> {
+  private readonly frames: T[] = [];
+  private waiters: ((frame: T) => void)[] = [];
+
+  constructor(readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      const frame = JSON.parse(data.toString()) as T;
+      const waiter = this.waiters.shift();
+      if (waiter) waiter(frame);
+      else this.frames.push(frame);
+    });
+  }
+
+  next(timeoutMs = 2_000): Promise<T> {
+    const queued = this.frames.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no frame in time")), timeoutMs);
+      this.waiters.push((frame) => {
+        clearTimeout(timer);
+        resolve(frame);
+      });
+    });
+  }
+
+  /** Frames that arrive within `ms`. */
+  async drain(ms = 100): Promise<T[]> {
+    await new Promise((r) => setTimeout(r, ms));
+    return this.frames.splice(0);
+  }
+}
+
+/** Opens a socket whose frames are read from the start (a first frame can share the upgrade's packet). */
+export function openSocket(url: string, headers: Record<string, string> = {}): Promise<FrameReader> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    const reader = new FrameReader(socket);
+    socket.once("open", () => resolve(reader));
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    socket.once("error", reject);
+  });
+}

@@ -1,0 +1,194 @@
+// konui and konsole together with the real `claude` CLI against the Messages API stand-in:
+// login, sessions with memory and reset, the turn-limit guardrail, and a Claude process that
+// creates a kontask with its own KONUI_TOKEN, which is refused once the process is gone.
+
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { parseConfig, start as startKonsole, type RunningKonsole } from "@kon/konsole";
+import { loadConfig, start as startKonui, type RunningKonui } from "@kon/konui";
+import { createLogger } from "@kon/konui/logger";
+import type { DashboardServerFrame, Kontask, KontaskPage, Message } from "@kon/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// konui's own frame reader (the e2e package has no @types/ws of its own).
+import { openSocket } from "../../packages/konui/test/support/ws-client.ts";
+import { createClaudeHome, type ClaudeHome } from "../support/claude-env.ts";
+import { loopForever, memory, startMessagesApi, toolCall, userPrompts, type MessagesApi, type Scenario } from "../support/messages-api.ts";
+
+const ADMIN_PASSWORD = "e2e-admin-password";
+const serviceToken = randomBytes(24).toString("hex");
+
+let api: MessagesApi;
+let home: ClaudeHome;
+let konui: RunningKonui;
+let konsole: RunningKonsole;
+let token: string;
+let tokenFile: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** "loop" asks for Bash forever; "kontask" makes Claude curl konui with its own token; the rest is `memory()`. */
+function scenario(): Scenario {
+  const remember = memory();
+  const loop = loopForever();
+  const createKontask = toolCall("Bash", {
+    command:
+      `printf %s "$KONUI_TOKEN" > ${JSON.stringify(tokenFile)} && ` +
+      `curl -s -o /dev/null -w 'HTTP %{http_code}' -X POST "$KONUI_URL/api/kontasks" ` +
+      `-H "Authorization: Bearer $KONUI_TOKEN" -H 'content-type: application/json' ` +
+      `-d '{"title":"Made by Claude","status":"completed","context":{"output":"<p>done</p>"}}'`,
+    description: "create a kontask",
+  });
+  return (request) => {
+    const last = userPrompts(request).at(-1) ?? "";
+    if (/loop/i.test(last)) return loop(request);
+    if (/kontask/i.test(last)) return createKontask(request);
+    return remember(request);
+  };
+}
+
+async function call<T>(method: string, url: string, body?: unknown, bearer = token): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${konui.url}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+async function newSession(): Promise<string> {
+  const res = await call<{ id: string }>("POST", "/api/agents/claude/session", { title: "e2e" });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function send(sessionId: string, text: string): Promise<Message> {
+  const res = await call<{ message: Message }>("POST", `/api/agents/claude/sessions/${sessionId}/message`, { text });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.message;
+}
+
+beforeAll(async () => {
+  home = createClaudeHome();
+  tokenFile = path.join(home.root, "konui-token");
+  api = await startMessagesApi({ scenario: scenario() });
+  const konsolePort = await freePort();
+  konui = await startKonui(
+    loadConfig({
+      KONUI_PORT: "0",
+      KONUI_DATA_DIR: path.join(home.root, "konui"),
+      KONSOLE_URL: `http://127.0.0.1:${konsolePort}`,
+      KONSOLE_SERVICE_TOKEN: serviceToken,
+      ADMIN_PASSWORD,
+      LOG_LEVEL: "silent",
+    }),
+    { logger: createLogger("silent"), print: () => {} },
+  );
+  konsole = await startKonsole(
+    parseConfig({
+      ...home.env(api.url),
+      KONSOLE_PORT: String(konsolePort),
+      KONSOLE_DATA_DIR: path.join(home.root, "konsole"),
+      KONUI_URL: konui.url,
+      KONSOLE_SERVICE_TOKEN: serviceToken,
+      KONSOLE_HOT_POOL_SIZE: "0",
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "silent",
+    }),
+  );
+  const login = await fetch(`${konui.url}/api/token`, {
+    method: "POST",
+    body: new URLSearchParams({ username: "admin", password: ADMIN_PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  token = ((await login.json()) as { access_token: string }).access_token;
+});
+
+afterAll(async () => {
+  await konsole?.stop();
+  await konui?.stop();
+  await api?.stop();
+  await home?.cleanup();
+});
+
+describe("konui + konsole + the real claude CLI", () => {
+  it("remembers within a session and forgets after a reset, keeping the log", async () => {
+    const sessionId = await newSession();
+    expect((await send(sessionId, "Remember 42")).status).toBe("complete");
+    const recalled = await send(sessionId, "What number?");
+    expect(recalled.text).toContain("42");
+    expect(recalled.claudeSessionId).toBeTruthy();
+    expect(recalled.costUsd).not.toBeNull();
+
+    expect((await call("POST", `/api/agents/claude/sessions/${sessionId}/reset`)).status).toBe(200);
+    const forgotten = await send(sessionId, "What number?");
+    expect(forgotten.status).toBe("complete");
+    expect(forgotten.text).not.toContain("42");
+
+    const session = await call<{ messages: Message[] }>("GET", `/api/agents/claude/sessions/${sessionId}`);
+    expect(session.body.messages).toHaveLength(6);
+  });
+
+  it("fails a looping request at max_turns_task with the exact turn-limit message", async () => {
+    expect((await call("PUT", "/api/agents/claude/guardrails", { max_turns_task: 3 })).status).toBe(200);
+    const sessionId = await newSession();
+    const failed = await send(sessionId, "loop until told to stop");
+    expect(failed.status).toBe("failed");
+    expect(failed.error?.message).toBe(
+      "Task exceeded turn limit: Reached maximum number of turns (3). Consider increasing max_turns_task in guardrails or breaking into smaller subtasks.",
+    );
+    expect((await call("PUT", "/api/agents/claude/guardrails", { max_turns_task: 50 })).status).toBe(200);
+  });
+
+  it("delivers an asynchronous send's reply over the dashboard WebSocket, from konsole's event stream", async () => {
+    const reader = await openSocket(`${konui.url.replace(/^http/, "ws")}/api/live?access_token=${token}`);
+    const frames: DashboardServerFrame[] = [];
+    try {
+      const sessionId = await newSession();
+      const accepted = await call<{ turnId: string }>("POST", `/api/agents/claude/sessions/${sessionId}/message?async=true`, {
+        text: "Remember 7",
+      });
+      expect(accepted.status).toBe(202);
+      const collect = async () => frames.push(...((await reader.drain(50)) as unknown as DashboardServerFrame[]));
+      const reply = () =>
+        frames.find((f) => f.type === "message" && f.message.role === "assistant" && f.message.turnId === accepted.body.turnId);
+      for (let i = 0; i < 300 && !reply(); i++) await collect();
+      expect(reply()).toMatchObject({ type: "message", sessionId, message: { status: "complete", text: "OK" } });
+      expect(frames.some((f) => f.type === "progress" && f.turnId === accepted.body.turnId)).toBe(true);
+      const turn = await call<{ status: string }>("GET", `/api/agents/claude/sessions/${sessionId}/turns/${accepted.body.turnId}`);
+      expect(turn.body.status).toBe("succeeded");
+    } finally {
+      reader.socket.close();
+    }
+  });
+
+  it("lets a Claude process create a kontask with its own KONUI_TOKEN, refused once the process is gone", async () => {
+    const sessionId = await newSession();
+    const reply = await send(sessionId, "Please create a kontask");
+    expect(reply.text).toContain("HTTP 201");
+
+    const page = await call<KontaskPage>("GET", `/api/kontasks?createdBy=claude&session=${sessionId}`);
+    expect(page.body.kontasks.map((k: Kontask) => k.title)).toEqual(["Made by Claude"]);
+
+    const processToken = fs.readFileSync(tokenFile, "utf8");
+    expect(processToken.startsWith("kpt_")).toBe(true);
+    let status = 0;
+    for (let i = 0; i < 100; i++) {
+      status = (await call("GET", "/api/me", undefined, processToken)).status;
+      if (status === 401) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(401);
+  });
+});
