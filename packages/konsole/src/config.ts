@@ -88,7 +88,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws `ConfigError` naming every bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable (compose's `${VAR:-}`) means unset, for konsole and for its children.
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = EnvSchema.safeParse(blankless);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`konsole: invalid configuration\n${problems.join("\n")}`);
@@ -111,7 +113,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
     hotPoolSize: vars.KONSOLE_HOT_POOL_SIZE,
     hotIdleSec: vars.KONSOLE_HOT_IDLE_SEC,
     logLevel: vars.LOG_LEVEL,
-    childEnv: pickChildEnv(env),
+    childEnv: pickChildEnv(blankless),
   };
 }
 
