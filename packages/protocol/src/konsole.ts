@@ -21,11 +21,25 @@ export const ImageAttachment = z.object({
 });
 export type ImageAttachment = z.infer<typeof ImageAttachment>;
 
+export const TurnMode = z.enum(["cold", "hot"]);
+export type TurnMode = z.infer<typeof TurnMode>;
+
+/** A text file for the agent, written into the session workspace's `uploads/` before the turn. */
+export const WorkspaceFile = z.object({
+  /** A name the sender generated: no directories, nothing hidden. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "a plain file name: letters, digits, '.', '_' and '-'"),
+  /** base64 */
+  data: z.string(),
+});
+export type WorkspaceFile = z.infer<typeof WorkspaceFile>;
+
 export const StartTurnRequest = z.object({
   /** The user the turn runs for; goes into the process token. */
   userId: z.string().min(1),
   text: z.string().max(1_000_000),
   images: z.array(ImageAttachment).max(20).default([]),
+  /** Files the message names as `uploads/<name>`, relative to the session's working directory. */
+  files: z.array(WorkspaceFile).max(20).default([]),
   maxTurns: MaxTurns.default(DEFAULT_MAX_TURNS),
   /** Wall-clock cap for the turn, enforced by konsole; omitted = no cap. */
   executionTimeoutSec: z.number().int().min(1).max(86_400).optional(),
@@ -33,6 +47,8 @@ export const StartTurnRequest = z.object({
   allowedTools: z.array(z.string().min(1)).optional(),
   /** Working directory for a new conversation; default: a workspace dir of the session's own. */
   cwd: z.string().min(1).optional(),
+  /** `hot` runs the prompt on the session's live process (kept for its next prompt); `cold` spawns one for this turn. */
+  mode: TurnMode.default("cold"),
   /** An id the caller picks so it can match the turn's events to its own records. */
   requestId: z.string().max(200).optional(),
 });
@@ -87,9 +103,6 @@ export const TurnFigures = z.object({
   compactions: z.number().int().nonnegative(),
 });
 export type TurnFigures = z.infer<typeof TurnFigures>;
-
-export const TurnMode = z.enum(["cold", "hot"]);
-export type TurnMode = z.infer<typeof TurnMode>;
 
 export const Turn = z.object({
   id: TurnId,
