@@ -3,37 +3,15 @@
 // against an instant Messages API stand-in. Prints medians, the ratio and the difference.
 //   tsx bench/konsole-overhead.ts [rounds=10]
 
-import { mkdtempSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseConfig } from "../packages/konsole/src/config.ts";
-import { start } from "../packages/konsole/src/index.ts";
-import { silentLogger } from "../packages/konsole/src/logger.ts";
-import { startKonuiStandIn } from "../packages/konsole/test/support/konui-stand-in.ts";
-import { createClaudeHome } from "../test/support/claude-env.ts";
-import { plainText, startMessagesApi } from "../test/support/messages-api.ts";
+import { plainText } from "../test/support/messages-api.ts";
 import { startClaude } from "../test/support/run-claude.ts";
+import { median, startBenchKonsole } from "./support/bench-konsole.ts";
 
 const rounds = Number(process.argv[2] ?? 10);
-const serviceToken = "bench-service-token-0123456789";
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-
-const api = await startMessagesApi({ scenario: plainText("OK") });
-const home = createClaudeHome();
-const konui = await startKonuiStandIn(serviceToken);
-const dataDir = mkdtempSync(path.join(tmpdir(), "konsole-bench-"));
-const childEnv = home.env(api.url);
-const konsole = await start(
-  parseConfig({ ...childEnv, KONSOLE_PORT: "0", KONSOLE_DATA_DIR: dataDir, KONUI_URL: konui.url, KONSOLE_SERVICE_TOKEN: serviceToken }),
-  { logger: silentLogger },
-);
+const bench = await startBenchKonsole(plainText("OK"));
+const { konsole, home, childEnv } = bench;
 const args = ["--max-turns", "5", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep"];
 
 async function direct(): Promise<number> {
@@ -51,10 +29,11 @@ async function direct(): Promise<number> {
 let sessionCounter = 0;
 async function throughKonsole(): Promise<number> {
   const began = performance.now();
-  const response = await fetch(`${konsole.url}/sessions/bench-${++sessionCounter}/turns?wait=true`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${serviceToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ userId: "bench", text: "hello", maxTurns: 5, cwd: home.cwd }),
+  const response = await bench.call("POST", `/sessions/bench-${++sessionCounter}/turns?wait=true`, {
+    userId: "bench",
+    text: "hello",
+    maxTurns: 5,
+    cwd: home.cwd,
   });
   const turn = (await response.json()) as { status: string };
   const elapsed = performance.now() - began;
@@ -86,9 +65,5 @@ try {
   console.log(`  ratio ${(konsoleMedian / directMedian).toFixed(3)}  overhead ${(konsoleMedian - directMedian).toFixed(1)} ms (${(((konsoleMedian - directMedian) / directMedian) * 100).toFixed(1)} %)`);
   console.log("  target: under 5 % and under 30 ms");
 } finally {
-  await konsole.stop();
-  await konui.stop();
-  await api.stop();
-  await home.cleanup();
-  await rm(dataDir, { recursive: true, force: true });
+  await bench.stop();
 }

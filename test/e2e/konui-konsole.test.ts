@@ -1,6 +1,7 @@
 // konui and konsole together with the real `claude` CLI against the Messages API stand-in:
-// login, sessions with memory and reset, the turn-limit guardrail, and a Claude process that
-// creates a kontask with its own KONUI_TOKEN, which is refused once the process is gone.
+// login, sessions with memory and reset, the turn-limit guardrail, a Claude process that
+// creates a kontask with its own KONUI_TOKEN (refused once the process is gone), and an
+// attachment the agent reads from its workspace.
 
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -9,11 +10,10 @@ import path from "node:path";
 import { parseConfig, start as startKonsole, type RunningKonsole } from "@kon/konsole";
 import { loadConfig, start as startKonui, type RunningKonui } from "@kon/konui";
 import { createLogger } from "@kon/konui/logger";
-import type { DashboardServerFrame, Kontask, KontaskPage, Message } from "@kon/protocol";
+import type { Kontask, KontaskPage, Message, SendMessageResult } from "@kon/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// konui's own frame reader (the e2e package has no @types/ws of its own).
-import { openSocket } from "../../packages/konui/test/support/ws-client.ts";
 import { createClaudeHome, type ClaudeHome } from "../support/claude-env.ts";
+import { DashboardStream } from "../support/dashboard-stream.ts";
 import { loopForever, memory, startMessagesApi, toolCall, userPrompts, type MessagesApi, type Scenario } from "../support/messages-api.ts";
 
 const ADMIN_PASSWORD = "e2e-admin-password";
@@ -38,7 +38,17 @@ function freePort(): Promise<number> {
   });
 }
 
-/** "loop" asks for Bash forever; "kontask" makes Claude curl konui with its own token; the rest is `memory()`. */
+/** A message naming an attached CSV gets a Bash `cat` of it, then the file's content quoted back. */
+function readAttachment(request: Parameters<Scenario>[0]): ReturnType<Scenario> | undefined {
+  const attached = /saved at (uploads\/[\w.-]+\.csv)\]/.exec(userPrompts(request).at(-1) ?? "")?.[1];
+  if (!attached) return undefined;
+  return toolCall("Bash", { command: `cat ${attached}`, description: "read the attachment" })(request);
+}
+
+/**
+ * "loop" asks for Bash forever; "kontask" makes Claude curl konui with its own token; an
+ * attached CSV is read with `cat`; the rest is `memory()`.
+ */
 function scenario(): Scenario {
   const remember = memory();
   const loop = loopForever();
@@ -54,7 +64,7 @@ function scenario(): Scenario {
     const last = userPrompts(request).at(-1) ?? "";
     if (/loop/i.test(last)) return loop(request);
     if (/kontask/i.test(last)) return createKontask(request);
-    return remember(request);
+    return readAttachment(request) ?? remember(request);
   };
 }
 
@@ -152,24 +162,22 @@ describe("konui + konsole + the real claude CLI", () => {
   });
 
   it("delivers an asynchronous send's reply over the dashboard WebSocket, from konsole's event stream", async () => {
-    const reader = await openSocket(`${konui.url.replace(/^http/, "ws")}/api/live?access_token=${token}`);
-    const frames: DashboardServerFrame[] = [];
+    const stream = await DashboardStream.open(konui.url, token);
     try {
+      expect(await stream.until((f) => f.type === "hello")).toMatchObject({ user: { username: "admin" } });
       const sessionId = await newSession();
       const accepted = await call<{ turnId: string }>("POST", `/api/agents/claude/sessions/${sessionId}/message?async=true`, {
         text: "Remember 7",
       });
       expect(accepted.status).toBe(202);
-      const collect = async () => frames.push(...((await reader.drain(50)) as unknown as DashboardServerFrame[]));
-      const reply = () =>
-        frames.find((f) => f.type === "message" && f.message.role === "assistant" && f.message.turnId === accepted.body.turnId);
-      for (let i = 0; i < 300 && !reply(); i++) await collect();
-      expect(reply()).toMatchObject({ type: "message", sessionId, message: { status: "complete", text: "OK" } });
-      expect(frames.some((f) => f.type === "progress" && f.turnId === accepted.body.turnId)).toBe(true);
-      const turn = await call<{ status: string }>("GET", `/api/agents/claude/sessions/${sessionId}/turns/${accepted.body.turnId}`);
+      const { turnId } = accepted.body;
+      const reply = await stream.until((f) => f.type === "message" && f.message.role === "assistant" && f.message.turnId === turnId);
+      expect(reply).toMatchObject({ type: "message", sessionId, message: { status: "complete", text: "OK" } });
+      expect(stream.frames.some((f) => f.type === "progress" && f.turnId === turnId)).toBe(true);
+      const turn = await call<{ status: string }>("GET", `/api/agents/claude/sessions/${sessionId}/turns/${turnId}`);
       expect(turn.body.status).toBe("succeeded");
     } finally {
-      reader.socket.close();
+      stream.close();
     }
   });
 
@@ -183,6 +191,8 @@ describe("konui + konsole + the real claude CLI", () => {
 
     const processToken = fs.readFileSync(tokenFile, "utf8");
     expect(processToken.startsWith("kpt_")).toBe(true);
+    // Sends are hot: the process outlives its turn. A reset retires it, and konsole revokes its token.
+    expect((await call("POST", `/api/agents/claude/sessions/${sessionId}/reset`)).status).toBe(200);
     let status = 0;
     for (let i = 0; i < 100; i++) {
       status = (await call("GET", "/api/me", undefined, processToken)).status;
@@ -190,5 +200,22 @@ describe("konui + konsole + the real claude CLI", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(401);
+  });
+
+  it("hands an attached CSV to the agent, which reads it with `cat uploads/<name>`", async () => {
+    const sessionId = await newSession();
+    const form = new FormData();
+    form.set("text", "Summarise the attached numbers");
+    form.append("files", new File(["city,count\nOslo,42\n"], "numbers.csv", { type: "text/csv" }));
+    const res = await fetch(`${konui.url}/api/agents/claude/sessions/${sessionId}/message`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    const body = (await res.json()) as SendMessageResult;
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.userMessage.attachments[0]?.path).toMatch(/^uploads\/[0-9a-f-]{36}\.csv$/);
+    expect(body.message.status).toBe("complete");
+    expect(body.message.text).toContain("city,count\nOslo,42");
   });
 });

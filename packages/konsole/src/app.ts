@@ -1,6 +1,7 @@
 import { upgradeWebSocket } from "@hono/node-server";
 import {
   ApiError,
+  HotConfigRequest,
   SessionId,
   StartTurnRequest,
   TurnEventsQuery,
@@ -9,6 +10,7 @@ import {
   type ErrorBody,
   type Health,
   type TurnEventsPage,
+  type TurnMode,
 } from "@kon/protocol";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -52,6 +54,15 @@ const turnIdOf = (c: Context): string => parseWith(TurnId, c.req.param("turnId")
 
 export function createApp({ config, supervisor, journal, logger }: AppDeps) {
   const startedAt = Date.now();
+  /** `?wait=true` answers with the finished turn instead of 202 at once. */
+  const startTurn = async (c: Context, forcedMode?: TurnMode) => {
+    const sessionId = sessionIdOf(c);
+    const { wait } = parseWith(WaitQuery, c.req.query(), "query");
+    const params = parseWith(StartTurnRequest, await jsonBody(c), "turn request");
+    const accepted = supervisor.startTurn(sessionId, forcedMode ? { ...params, mode: forcedMode } : params);
+    if (wait === "true" || wait === "1") return c.json(await supervisor.waitForTurn(accepted.turn.id), 200);
+    return c.json(accepted, 202);
+  };
   const app = new Hono()
     .get("/health", (c) => {
       const health: Health = {
@@ -72,13 +83,12 @@ export function createApp({ config, supervisor, journal, logger }: AppDeps) {
         },
       }),
     )
-    .post("/sessions/:sessionId/turns", async (c) => {
-      const sessionId = sessionIdOf(c);
-      const { wait } = parseWith(WaitQuery, c.req.query(), "query");
-      const params = parseWith(StartTurnRequest, await jsonBody(c), "turn request");
-      const accepted = supervisor.startTurn(sessionId, params);
-      if (wait === "true" || wait === "1") return c.json(await supervisor.waitForTurn(accepted.turn.id), 200);
-      return c.json(accepted, 202);
+    .post("/sessions/:sessionId/turns", (c) => startTurn(c))
+    .post("/sessions/:sessionId/hot-prompt", (c) => startTurn(c, "hot"))
+    .get("/hot/status", (c) => c.json(supervisor.hotStatus(), 200))
+    .put("/hot/config", async (c) => {
+      const { targetSize } = parseWith(HotConfigRequest, await jsonBody(c), "hot config");
+      return c.json(supervisor.setHotPoolSize(targetSize), 200);
     })
     .get("/sessions/:sessionId", (c) => c.json(supervisor.getSession(sessionIdOf(c)), 200))
     .get("/sessions/:sessionId/turns", (c) => c.json({ turns: supervisor.listTurns(sessionIdOf(c)) }, 200))

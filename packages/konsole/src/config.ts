@@ -2,6 +2,7 @@ import path from "node:path";
 import { PermissionMode } from "@kon/protocol";
 import { z } from "zod";
 import { resolveClaudeBin } from "./claude/bin.ts";
+import { instanceTagOf } from "./claude/process-tag.ts";
 
 const DEFAULT_ALLOWED_TOOLS = "Bash Read Edit Write Glob Grep";
 
@@ -44,6 +45,12 @@ const EnvSchema = z.object({
   KONSOLE_LINGER_GRACE_MS: positiveInt.default(3_000),
   KONSOLE_HOT_POOL_SIZE: z.coerce.number().int().min(0).max(64).default(0),
   KONSOLE_HOT_IDLE_SEC: positiveInt.default(600),
+  KONSOLE_HOT_MAX_AGE_SEC: positiveInt.max(86_000).default(3_000),
+  KONSOLE_HOT_MAX_PROMPTS: z.coerce.number().int().min(0).default(0),
+  KONSOLE_HOT_MAX_TURNS: positiveInt.max(500).default(50),
+  KONSOLE_HOT_SETTLE_MS: positiveInt.default(500),
+  KONSOLE_HOT_REFILL_BACKOFF_MS: positiveInt.default(1_000),
+  KONSOLE_HOT_REFILL_MAX_FAILURES: positiveInt.default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -66,9 +73,23 @@ export interface KonsoleConfig {
   lingerGraceMs: number;
   hotPoolSize: number;
   hotIdleSec: number;
+  /** A hot process is retired at this age, and always before its process token expires. */
+  hotMaxAgeSec: number;
+  /** Prompts a hot process serves before it is retired; 0 = no limit. */
+  hotMaxPrompts: number;
+  /** `--max-turns` of pre-warmed pool processes (a prompt asking for another cap gets its own process). */
+  hotPoolMaxTurns: number;
+  /** How long a new hot process must stay alive to count as started (warming → idle). */
+  hotSettleMs: number;
+  /** The first pause after a failed refill; it doubles with each failure in a row. */
+  hotRefillBackoffMs: number;
+  /** Failures in a row after which the pool stops refilling (a crash loop). */
+  hotRefillMaxFailures: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** The base environment of every Claude process (before KONUI_URL / KONUI_TOKEN). */
   childEnv: Record<string, string>;
+  /** Tagged into every Claude process of this konsole (by data dir), so a restart finds what it left. */
+  instanceTag: string;
 }
 
 function pickChildEnv(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -112,8 +133,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
     lingerGraceMs: vars.KONSOLE_LINGER_GRACE_MS,
     hotPoolSize: vars.KONSOLE_HOT_POOL_SIZE,
     hotIdleSec: vars.KONSOLE_HOT_IDLE_SEC,
+    hotMaxAgeSec: vars.KONSOLE_HOT_MAX_AGE_SEC,
+    hotMaxPrompts: vars.KONSOLE_HOT_MAX_PROMPTS,
+    hotPoolMaxTurns: vars.KONSOLE_HOT_MAX_TURNS,
+    hotSettleMs: vars.KONSOLE_HOT_SETTLE_MS,
+    hotRefillBackoffMs: vars.KONSOLE_HOT_REFILL_BACKOFF_MS,
+    hotRefillMaxFailures: vars.KONSOLE_HOT_REFILL_MAX_FAILURES,
     logLevel: vars.LOG_LEVEL,
     childEnv: pickChildEnv(blankless),
+    instanceTag: instanceTagOf(path.resolve(vars.KONSOLE_DATA_DIR)),
   };
 }
 

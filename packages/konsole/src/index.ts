@@ -42,6 +42,7 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
   });
   const recovered = await supervisor.recover();
   if (recovered > 0) logger.warn({ recovered }, "closed turns left open by a previous run");
+  supervisor.startHotPool();
 
   const app = createApp({ config, supervisor, journal, logger });
   const wss = new WebSocketServer({ noServer: true });

@@ -105,4 +105,33 @@ describe("a konsole killed mid-turn", () => {
 
     api.setScenario(() => ({ kind: "text", text: "fresh" }) as never);
   }, 120_000);
+
+  it("ends the hot processes it left, idle or busy, and closes their turns", async () => {
+    api.setScenario(loopForever());
+    const konsole = children.at(-1);
+    if (!konsole) throw new Error("no konsole running");
+    // maxTurns 1 ends the prompt at once and leaves the hot process idle.
+    const idle = (await (await call("POST", "/sessions/hot-idle/hot-prompt?wait=true", { userId: "u1", text: "loop forever please", maxTurns: 1 })).json()) as Turn;
+    expect(idle.error?.code).toBe("max_turns");
+    const accepted = (await (await call("POST", "/sessions/hot-busy/hot-prompt", { userId: "u1", text: "loop forever please", maxTurns: 500 })).json()) as TurnAccepted;
+    let running: Turn | undefined;
+    await expect
+      .poll(
+        async () => {
+          running = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
+          return running.status === "running" && running.pid !== null;
+        },
+        { timeout: 30_000, interval: 100 },
+      )
+      .toBe(true);
+    const pids = [idle.pid ?? 0, running?.pid ?? 0];
+    konsole.kill("SIGKILL");
+    await new Promise((resolve) => konsole.once("exit", resolve));
+    expect(pids.map(processAlive)).toEqual([true, true]);
+
+    await launchKonsole();
+    const closed = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
+    expect(["succeeded", "failed"]).toContain(closed.status);
+    await expect.poll(() => pids.map(processAlive), { timeout: 15_000 }).toEqual([false, false]);
+  }, 120_000);
 });

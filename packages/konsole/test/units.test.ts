@@ -38,9 +38,9 @@ describe("the child's command line and environment", () => {
     ]);
   });
 
-  it("adds the process token and never passes CLAUDECODE or NODE_OPTIONS", () => {
-    const env = buildChildEnv({ PATH: "/bin", CLAUDECODE: "1", NODE_OPTIONS: "--x" }, { konuiUrl: "http://k", konuiToken: "t" });
-    expect(env).toEqual({ PATH: "/bin", KONUI_URL: "http://k", KONUI_TOKEN: "t" });
+  it("adds the process token and instance tag and never passes CLAUDECODE or NODE_OPTIONS", () => {
+    const env = buildChildEnv({ PATH: "/bin", CLAUDECODE: "1", NODE_OPTIONS: "--x" }, { konuiUrl: "http://k", konuiToken: "t", instanceTag: "i1" });
+    expect(env).toEqual({ PATH: "/bin", KONUI_URL: "http://k", KONUI_TOKEN: "t", KONSOLE_INSTANCE: "i1" });
   });
 });
 

@@ -4,6 +4,7 @@ import { authenticate } from "./auth/guard.ts";
 import { internalRoutes } from "./auth/internal-routes.ts";
 import { loginRoutes } from "./auth/login-routes.ts";
 import { userRoutes } from "./auth/user-routes.ts";
+import { limitBodies } from "./http/body-limit.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import type { AppEnv } from "./http/context.ts";
 import { konsoleRoutes } from "./konsole/routes.ts";
@@ -40,6 +41,7 @@ function buildRoutes(s: Services) {
       c.header("X-Content-Type-Options", "nosniff");
       c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     })
+    .use("*", limitBodies(s.config))
     .get("/health", (c) =>
       c.json({ status: "ok", service: "konui", version: VERSION, uptimeSec: (s.now() - startedAt) / 1000 } satisfies Health, 200),
     )

@@ -38,8 +38,10 @@ export interface Config {
   turnPollMs: number;
   /** scrypt N for new password hashes (tests lower it). */
   passwordCost: number;
-  /** Largest request body accepted on an upload route. */
+  /** Largest multipart (attachment) request body. */
   maxUploadBytes: number;
+  /** Largest body of any other request (a kontask's HTML output may be ~2 MB). */
+  maxJsonBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     turnPollMs: 1_000,
     maxUploadBytes: 16 * 1024 * 1024,
+    maxJsonBytes: 8 * 1024 * 1024,
     passwordCost: DEFAULT_SCRYPT_N,
   };
 }

@@ -10,6 +10,7 @@ import { loadConfig, type Config } from "./config.ts";
 import { openDatabase } from "./db/open.ts";
 import { createKonsoleClient, type KonsoleApi } from "./konsole/client.ts";
 import { KonsoleConsumer } from "./konsole/consumer.ts";
+import { selectSubProtocol } from "./live/stream-token.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { Services } from "./services.ts";
 
@@ -52,7 +53,7 @@ export async function start(config: Config = loadConfig(), options: StartOptions
   });
   consumer.start();
 
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: selectSubProtocol });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () => resolve(s));
     s.once("error", reject);

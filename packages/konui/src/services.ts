@@ -1,3 +1,4 @@
+import { AccessEvents } from "./auth/access-events.ts";
 import { AccessTokens } from "./auth/access-tokens.ts";
 import { createAuthenticator, type Authenticator } from "./auth/guard.ts";
 import { ProcessTokens } from "./auth/process-tokens.ts";
@@ -34,6 +35,7 @@ export interface Services {
   now: Clock;
   users: UserStore;
   accessTokens: AccessTokens;
+  accessEvents: AccessEvents;
   processTokens: ProcessTokens;
   authenticator: Authenticator;
   throttle: LoginThrottle;
@@ -51,7 +53,9 @@ export function createServices(deps: ServiceDeps): Services {
   const now = deps.now ?? systemClock;
   const hub = deps.hub ?? new LiveHub();
   const users = new UserStore(db, now, config.passwordCost);
-  const accessTokens = new AccessTokens(db, deps.jwtSecret, config.accessTokenTtlSec, now);
+  const accessEvents = new AccessEvents();
+  accessEvents.on((lost) => hub.endStreams(lost));
+  const accessTokens = new AccessTokens(db, deps.jwtSecret, config.accessTokenTtlSec, now, accessEvents);
   const processTokens = new ProcessTokens(db, config.processTokenTtlSec, now);
   const sessions = new AgentSessionStore(db, now);
   const guardrails = new GuardrailStore(db, now);
@@ -75,6 +79,7 @@ export function createServices(deps: ServiceDeps): Services {
     now,
     users,
     accessTokens,
+    accessEvents,
     processTokens,
     authenticator: createAuthenticator(users, accessTokens, processTokens),
     throttle: new LoginThrottle(now),

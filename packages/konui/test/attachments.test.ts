@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Message } from "@kon/protocol";
+import { ApiError, type Message } from "@kon/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHarness, json, type Harness } from "./support/harness.ts";
 
@@ -68,7 +68,7 @@ describe("attachments", () => {
     expect(h.konsole.requests[1]?.request.images[0]?.mediaType).toBe("image/webp");
   });
 
-  it("writes text, CSV and JSON into the session's uploads dir under generated names and names them in the message", async () => {
+  it("stores text, CSV and JSON under generated names and sends them to konsole under the same names", async () => {
     const res = await send(
       form([
         { bytes: "hello notes", name: "notes.txt", type: "text/plain" },
@@ -77,16 +77,38 @@ describe("attachments", () => {
       ]),
     );
     expect(res.status).toBe(200);
-    const files = writtenFiles().sort();
-    expect(files).toHaveLength(3);
-    for (const f of files) expect(f).toMatch(/^[0-9a-f-]{36}\.(txt|csv|json)$/);
+    const stored = writtenFiles().sort();
+    expect(stored).toHaveLength(3);
+    for (const f of stored) expect(f).toMatch(/^[0-9a-f-]{36}\.(txt|csv|json)$/);
+
     const { userMessage } = await json<{ userMessage: Message }>(res);
     const csv = userMessage.attachments.find((a) => a.name === "data.csv");
-    expect(csv?.path && fs.readFileSync(csv.path, "utf8")).toBe("a,b\n1,2\n");
-    expect(path.dirname(csv?.path ?? "")).toBe(uploadsDir());
-    const text = h.konsole.requests[0]?.request.text ?? "";
+    const csvName = path.basename(csv?.path ?? "");
+    expect(csv?.path).toBe(`uploads/${csvName}`);
+    expect(fs.readFileSync(path.join(uploadsDir(), csvName), "utf8")).toBe("a,b\n1,2\n");
+
+    const request = h.konsole.requests[0]?.request;
+    expect(request?.files.map((f) => f.name).sort()).toEqual(stored);
+    const sentCsv = request?.files.find((f) => f.name === csvName);
+    expect(Buffer.from(sentCsv?.data ?? "", "base64").toString("utf8")).toBe("a,b\n1,2\n");
+    expect(request?.images).toEqual([]);
+
+    const text = request?.text ?? "";
     expect(text).toContain("look at these");
-    expect(text).toContain(csv?.path);
+    expect(text).toContain(`saved at uploads/${csvName}]`);
+    expect(text).not.toContain(h.dir);
+    expect(userMessage.text).toBe(text);
+  });
+
+  it("removes its stored copies when konsole does not take the turn", async () => {
+    h.konsole.failWith = new ApiError("unavailable", "konsole is unreachable");
+    const res = await send(form([{ bytes: "a,b\n", name: "data.csv", type: "text/csv" }]));
+    expect(res.status).toBe(503);
+    expect(writtenFiles()).toEqual([]);
+    const session = await json<{ messages: Message[] }>(
+      await h.call("GET", `/api/agents/claude/sessions/${sessionId}`, { token: alice }),
+    );
+    expect(session.messages).toEqual([]);
   });
 
   it.each(["../../../../tmp/evil.txt", "..\\..\\evil.txt", "/etc/passwd.txt", "a/../../b.txt", "....//....//x.txt", "\u0000.txt"])(
@@ -96,16 +118,19 @@ describe("attachments", () => {
       expect(res.status).toBe(200);
       const { userMessage } = await json<{ userMessage: Message }>(res);
       const written = userMessage.attachments[0]?.path ?? "";
-      expect(path.dirname(written)).toBe(uploadsDir());
-      expect(path.basename(written)).toMatch(/^[0-9a-f-]{36}\.txt$/);
+      expect(written).toMatch(/^uploads\/[0-9a-f-]{36}\.txt$/);
+      expect(writtenFiles()).toEqual([path.basename(written)]);
+      expect(h.konsole.requests[0]?.request.files.map((f) => f.name)).toEqual([path.basename(written)]);
       expect(userMessage.attachments[0]?.name).not.toMatch(/[\\/]/);
       expect(fs.existsSync("/tmp/evil.txt")).toBe(false);
     },
   );
 
-  it("refuses more than 3 files", async () => {
+  it("refuses more than 3 files with a 400 that names the rule", async () => {
     const four = [1, 2, 3, 4].map((i) => ({ bytes: `f${i}`, name: `f${i}.txt`, type: "text/plain" }));
-    await expectRefused(await send(form(four)), 400);
+    const res = await send(form(four));
+    await expectRefused(res, 400);
+    expect(await json(res)).toEqual({ error: { code: "bad_request", message: "At most 3 files per message (this one has 4)" } });
   });
 
   it("refuses a file over 5 MB with 413", async () => {

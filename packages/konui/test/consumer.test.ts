@@ -40,7 +40,7 @@ beforeEach(async () => {
   sessionId = String((await json(await h.call("POST", "/api/agents/claude/session", { token: alice }))).id);
   h.konsole.script = () => ({ status: "succeeded", hold: true });
   frames.length = 0;
-  h.services.hub.add({ userId: "admin-watcher", isAdmin: true, send: (f) => frames.push(f) });
+  h.services.hub.add({ userId: "admin-watcher", jti: "watcher", isAdmin: true, send: (f) => frames.push(f), end: () => {} });
   consumer = newConsumer();
 });
 afterEach(async () => {

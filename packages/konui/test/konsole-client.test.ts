@@ -15,6 +15,7 @@ function konsoleApp() {
       await next();
     })
     .post("/sessions/full/turns", (c) => c.json({ error: { code: "queue_full", message: "queue is full" } }, 429))
+    .post("/sessions/huge/turns", (c) => c.json({ error: { code: "payload_too_large", message: "too big" } }, 413))
     .post("/sessions/:id/turns", async (c) => c.json(await fake.startTurn(c.req.param("id"), await c.req.json()), 202))
     .get("/turns/broken", (c) => c.json({ nonsense: true }, 200))
     .get("/turns/crash", (c) => c.json({ error: { code: "internal", message: "boom" } }, 500))
@@ -49,7 +50,8 @@ describe("konsole client", () => {
     await expect(client.getTurn("broken")).rejects.toMatchObject({ code: "unavailable" });
     await expect(client.getTurn("crash")).rejects.toMatchObject({ code: "unavailable", message: expect.stringContaining("boom") });
     await expect(client.getTurn("11111111-1111-4111-8111-111111111111")).rejects.toMatchObject({ code: "not_found" });
-    await expect(client.interruptTurn("t")).rejects.toBeInstanceOf(ApiError);
+    await expect(client.startTurn("huge", { userId: "u", text: "x" })).rejects.toMatchObject({ code: "payload_too_large" });
+    await expect(client.interruptTurn("t")).rejects.toMatchObject({ code: "bad_request", message: expect.stringContaining("bad") });
   });
 
   it("reports an unreachable konsole as unavailable", async () => {

@@ -130,7 +130,7 @@ describe("kontasks", () => {
     expect((await h.call("POST", `/api/kontasks/${k.id}/choose`, { token: bob, body: { value: "go left" } })).status).toBe(404);
     const res = await h.call("POST", `/api/kontasks/${k.id}/choose`, { token: alice, body: { value: "go left" } });
     expect(res.status).toBe(202);
-    expect(h.konsole.requests.at(-1)).toMatchObject({ sessionId: session, request: { text: "go left" } });
+    expect(h.konsole.requests.at(-1)).toMatchObject({ sessionId: session, request: { text: "go left", mode: "hot" } });
     const { turnId } = await json<{ turnId: string }>(res);
     const turn = await json(await h.call("GET", `/api/agents/claude/sessions/${session}/turns/${turnId}`, { token: alice }));
     expect(turn).toMatchObject({ status: "succeeded", userMessage: { text: "go left" } });

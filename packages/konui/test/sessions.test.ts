@@ -67,7 +67,10 @@ describe("agent sessions", () => {
     });
     expect(body.message.claudeSessionId).toBeTruthy();
     const [sent] = h.konsole.requests;
-    expect(sent).toMatchObject({ sessionId: id, request: { text: "Remember 42", maxTurns: 50, executionTimeoutSec: 900 } });
+    expect(sent).toMatchObject({
+      sessionId: id,
+      request: { text: "Remember 42", maxTurns: 50, executionTimeoutSec: 900, mode: "hot", files: [], images: [] },
+    });
     expect(sent?.request.userId).toBe(h.services.users.findByUsername("alice")?.id);
 
     const session = await getSession(id, alice);
@@ -82,6 +85,7 @@ describe("agent sessions", () => {
     const res = await h.call("POST", `${base}/sessions/${id}/message?async=true`, { token: alice, body: { text: "slow" } });
     expect(res.status).toBe(202);
     const { turnId } = await json<{ turnId: string }>(res);
+    expect(h.konsole.requests[0]?.request.mode).toBe("hot");
     const running = await json(await h.call("GET", `${base}/sessions/${id}/turns/${turnId}`, { token: alice }));
     expect(running).toMatchObject({ status: "queued", assistantMessage: null });
 
@@ -133,6 +137,28 @@ describe("agent sessions", () => {
     expect(await json(res)).toMatchObject({ claudeSessionId: null, messageCount: 2 });
     expect(h.konsole.resets).toEqual([id]);
     expect((await getSession(id, alice)).messages).toHaveLength(2);
+  });
+
+  it("shows a reply that lands after a reset but does not resume its conversation", async () => {
+    const id = await newSession(alice);
+    await h.call("POST", `${base}/sessions/${id}/message`, { token: alice, body: { text: "Remember 42" } });
+    h.konsole.script = () => ({ status: "succeeded", hold: true });
+    const { turnId } = await json<{ turnId: string }>(
+      await h.call("POST", `${base}/sessions/${id}/message?async=true`, { token: alice, body: { text: "slow one" } }),
+    );
+    expect((await h.call("POST", `${base}/sessions/${id}/reset`, { token: alice })).status).toBe(200);
+
+    const late = h.konsole.finish(turnId, { status: "succeeded", reply: "late reply" });
+    h.services.recorder.record({ ...late, claudeSessionId: crypto.randomUUID() });
+    const afterLate = await getSession(id, alice);
+    expect(afterLate.claudeSessionId).toBeNull();
+    expect(afterLate.messages.at(-1)).toMatchObject({ role: "assistant", text: "late reply", turnId });
+
+    h.konsole.script = (request) => ({ status: "succeeded", reply: `echo: ${request.text}` });
+    const fresh = await json<{ message: Message }>(
+      await h.call("POST", `${base}/sessions/${id}/message`, { token: alice, body: { text: "new start" } }),
+    );
+    expect((await getSession(id, alice)).claudeSessionId).toBe(fresh.message.claudeSessionId);
   });
 
   it("deletes a session in konsole and konui", async () => {

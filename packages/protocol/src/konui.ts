@@ -16,6 +16,23 @@ export const IssueProcessTokenRequest = z.object({
 });
 export type IssueProcessTokenRequest = z.infer<typeof IssueProcessTokenRequest>;
 
+/**
+ * `POST /internal/process-tokens/pool`: a token for a pre-warmed process that has no session
+ * yet. It grants nothing until it is bound; konui refuses every request made with it before.
+ */
+export const IssuePoolProcessTokenRequest = z.object({
+  processId: z.string().min(1).max(128),
+  ttlSec: z.number().int().min(30).max(86_400).optional(),
+});
+export type IssuePoolProcessTokenRequest = z.infer<typeof IssuePoolProcessTokenRequest>;
+
+/** `POST /internal/process-tokens/:tokenId/bind`: binds a pool token to the session that claimed its process, once. */
+export const BindProcessTokenRequest = z.object({
+  sessionId: SessionId,
+  userId: z.string().min(1),
+});
+export type BindProcessTokenRequest = z.infer<typeof BindProcessTokenRequest>;
+
 /** What a process token lets its holder do; nothing else is reachable with it. */
 export const ProcessScope = z.enum(["kontasks:write", "session:read"]);
 export type ProcessScope = z.infer<typeof ProcessScope>;
@@ -175,6 +192,9 @@ export const UpdateKontaskRequest = z
   .refine((v) => Object.keys(v).length > 0, "nothing to change");
 export type UpdateKontaskRequest = z.infer<typeof UpdateKontaskRequest>;
 
+const pageLimitRule = "an integer from 1 to 200";
+const pageLimit = z.coerce.number({ error: pageLimitRule }).int(pageLimitRule).min(1, pageLimitRule).max(200, pageLimitRule);
+
 export const KontaskListQuery = z.object({
   status: KontaskStatus.optional(),
   type: z.string().min(1).optional(),
@@ -183,8 +203,12 @@ export const KontaskListQuery = z.object({
   session: z.string().min(1).optional(),
   createdBy: z.string().min(1).optional(),
   /** ISO date or date-time: only kontasks created at or after it. */
-  since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  since: z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error: "an ISO date (2026-01-31) or date-time (2026-01-31T12:00:00Z)",
+    })
+    .optional(),
+  limit: pageLimit.default(50),
   /** `nextCursor` of the previous page. */
   cursor: z.string().min(1).max(200).optional(),
 });
@@ -223,7 +247,10 @@ export const MessageAttachment = z.object({
   name: z.string(),
   mediaType: z.string(),
   size: z.number().int().nonnegative(),
-  /** Where a text file was written (inside the session's uploads dir); null for images. */
+  /**
+   * Where the agent finds a text file, relative to its working directory: `uploads/<generated
+   * name>` (konui keeps its own copy under the same name); null for images.
+   */
   path: z.string().nullable(),
 });
 export type MessageAttachment = z.infer<typeof MessageAttachment>;
@@ -275,6 +302,12 @@ export const SendMessageRequest = z.object({
   kind: TurnKind.default("task"),
 });
 export type SendMessageRequest = z.input<typeof SendMessageRequest>;
+
+/** `?async=true`: answer 202 at once; the reply arrives on `/api/live` and by turn id. */
+export const SendMessageQuery = z.object({
+  async: z.enum(["true", "false"], { error: "true or false" }).default("false"),
+});
+export type SendMessageQuery = z.infer<typeof SendMessageQuery>;
 
 export const AgentTurnStatus = TurnStatus;
 export const AgentTurn = z.object({
@@ -329,6 +362,22 @@ export const SetFeatureFlagRequest = z.object({ enabled: z.boolean(), agent: Age
 export type SetFeatureFlagRequest = z.infer<typeof SetFeatureFlagRequest>;
 
 // ---- dashboard WebSocket /api/live ----
+
+/**
+ * Close codes of `/api/live` besides the standard ones. After 4001-4004 the client must log in
+ * again; after 4005 it may reconnect with the same token (it then sees what its new role allows).
+ */
+export const DashboardCloseCode = {
+  token_expired: 4001,
+  logged_out: 4002,
+  user_disabled: 4003,
+  token_revoked: 4004,
+  role_changed: 4005,
+} as const;
+export type DashboardCloseReason = keyof typeof DashboardCloseCode;
+
+/** Sub-protocol a browser offers with its token, `new WebSocket(url, ["bearer", token])`; the server selects `bearer`. */
+export const DASHBOARD_BEARER_PROTOCOL = "bearer";
 
 export const DashboardClientFrame = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
 export type DashboardClientFrame = z.infer<typeof DashboardClientFrame>;

@@ -1,6 +1,10 @@
+import { INSTANCE_TAG_VAR } from "./process-tag.ts";
+
 export interface ProcessIdentity {
   konuiUrl: string;
   konuiToken: string;
+  /** This konsole's tag (see process-tag.ts). */
+  instanceTag: string;
 }
 
 /** Never handed to a Claude process: they would change how the CLI or its node runtime behaves. */
@@ -13,5 +17,6 @@ export function buildChildEnv(base: Readonly<Record<string, string>>, identity: 
   }
   env.KONUI_URL = identity.konuiUrl;
   env.KONUI_TOKEN = identity.konuiToken;
+  env[INSTANCE_TAG_VAR] = identity.instanceTag;
   return env;
 }

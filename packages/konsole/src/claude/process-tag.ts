@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -7,9 +8,15 @@ import { setTimeout as sleep } from "node:timers/promises";
  * job escapes the process group; the tag still finds it, even after it is re-parented.
  */
 export const PROCESS_TAG_VAR = "KONSOLE_PROCESS_ID";
+/** Which konsole (by data dir) a process belongs to: a restart ends what its previous life left. */
+export const INSTANCE_TAG_VAR = "KONSOLE_INSTANCE";
 
-export function findTaggedProcesses(processId: string): number[] {
-  const needle = Buffer.from(`${PROCESS_TAG_VAR}=${processId}\0`);
+export function instanceTagOf(dataDir: string): string {
+  return createHash("sha256").update(dataDir).digest("hex").slice(0, 16);
+}
+
+export function findTaggedProcesses(processId: string, variable: string = PROCESS_TAG_VAR): number[] {
+  const needle = Buffer.from(`${variable}=${processId}\0`);
   let entries: string[];
   try {
     entries = readdirSync("/proc");
@@ -39,15 +46,15 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /** SIGTERM to every process carrying the tag, SIGKILL to those still there after `graceMs`. */
-export async function endTaggedProcesses(processId: string, graceMs: number): Promise<number> {
-  const first = findTaggedProcesses(processId);
+export async function endTaggedProcesses(processId: string, graceMs: number, variable: string = PROCESS_TAG_VAR): Promise<number> {
+  const first = findTaggedProcesses(processId, variable);
   if (first.length === 0) return 0;
   for (const pid of first) signal(pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
-  let left = findTaggedProcesses(processId);
+  let left = findTaggedProcesses(processId, variable);
   while (left.length > 0 && Date.now() < deadline) {
     await sleep(50);
-    left = findTaggedProcesses(processId);
+    left = findTaggedProcesses(processId, variable);
   }
   for (const pid of left) signal(pid, "SIGKILL");
   return first.length;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   buildInterruptRequest,
   toStdinLine,
@@ -57,7 +58,11 @@ export class PromptRun {
         options.onLine?.(line);
         if (line.kind === "event" && line.event.type === "result") settle({ kind: "result", result: line.event });
       });
-      void options.process.outputEnded.then(() => settle({ kind: "no_result", exit: null }));
+      // stdout ends a moment before 'exit' is seen; wait for it briefly so the turn can say how the process ended.
+      void options.process.outputEnded.then(async () => {
+        const exit = await Promise.race([options.process.exited, sleep(options.resultGraceMs).then(() => null)]);
+        settle({ kind: "no_result", exit });
+      });
       void options.process.exited.then((exit) => {
         // stdout may still hold the result after 'exit'; a descendant may keep it open forever.
         graceTimer = setTimeout(() => settle({ kind: "no_result", exit }), options.resultGraceMs);

@@ -14,6 +14,7 @@ export interface ColdPromptOptions {
   cwd: string;
   baseEnv: Readonly<Record<string, string>>;
   konuiUrl: string;
+  instanceTag: string;
   tokens: ProcessTokenClient;
   tokenTtlSec: number;
   sessionId: string;
@@ -53,7 +54,7 @@ export async function runColdPrompt(options: ColdPromptOptions): Promise<ColdPro
     bin: options.bin,
     args: options.args,
     cwd: options.cwd,
-    env: buildChildEnv(options.baseEnv, { konuiUrl: options.konuiUrl, konuiToken: token.token }),
+    env: buildChildEnv(options.baseEnv, { konuiUrl: options.konuiUrl, konuiToken: token.token, instanceTag: options.instanceTag }),
     logger: options.logger,
   });
   process.onStderr(options.onStderr);

@@ -1,14 +1,17 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { ApiError, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
+import { ApiError, type HotStatus, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
+import { INSTANCE_TAG_VAR, endTaggedProcesses } from "../claude/process-tag.ts";
 import { claudeConfigDir, deleteTranscript, transcriptPath } from "../claude/transcript.ts";
 import { turnFromRow } from "../journal/turn-store.ts";
+import { HotPool } from "../pool/hot-pool.ts";
 import { updateTurn, type SupervisorDeps } from "./deps.ts";
 import { ProcessSlots } from "./process-slots.ts";
 import { SessionLanes } from "./session-lanes.ts";
 import { recoverAfterRestart } from "./startup-recovery.ts";
 import { TurnControl } from "./turn-control.ts";
 import { failTurn, runTurn } from "./turn-runner.ts";
+import { checkWorkspaceFiles } from "./workspace-files.ts";
 
 interface ActiveTurn {
   sessionId: string;
@@ -18,9 +21,10 @@ interface ActiveTurn {
 
 const isFinal = (turn: Turn): boolean => turn.status === "succeeded" || turn.status === "failed";
 
-/** The domain API behind the routes: turns queued per session, under a global process cap. */
+/** The domain API behind the routes: turns queued per session, under a global process cap, cold or hot. */
 export class Supervisor {
   readonly slots: ProcessSlots;
+  readonly hotPool: HotPool;
   private readonly lanes: SessionLanes;
   private readonly active = new Map<string, ActiveTurn>();
   private stopping = false;
@@ -28,11 +32,29 @@ export class Supervisor {
   constructor(private readonly deps: SupervisorDeps) {
     this.slots = new ProcessSlots(deps.config.maxProcesses);
     this.lanes = new SessionLanes(this.slots);
+    this.hotPool = new HotPool({ config: deps.config, tokens: deps.tokens, slots: this.slots, logger: deps.logger });
   }
 
-  /** Closes turns a previous life left open; call once before serving. */
-  recover(): Promise<number> {
-    return recoverAfterRestart(this.deps);
+  /** Closes turns a previous life left open and ends the processes it left (hot ones too); call once before serving. */
+  async recover(): Promise<number> {
+    const closed = await recoverAfterRestart(this.deps);
+    const leftovers = await endTaggedProcesses(this.deps.config.instanceTag, this.deps.config.stopGraceMs, INSTANCE_TAG_VAR);
+    if (leftovers > 0) this.deps.logger.warn({ leftovers }, "ended claude processes a previous konsole left running");
+    return closed;
+  }
+
+  /** Starts pre-warming hot processes; call after `recover`. */
+  startHotPool(): void {
+    if (!this.stopping) this.hotPool.start();
+  }
+
+  hotStatus(): HotStatus {
+    return this.hotPool.status();
+  }
+
+  setHotPoolSize(targetSize: number): HotStatus {
+    this.hotPool.setTargetSize(targetSize);
+    return this.hotPool.status();
   }
 
   private workspaceOf(sessionId: string): string {
@@ -45,10 +67,11 @@ export class Supervisor {
     if (this.lanes.waitingCount >= limit) {
       throw new ApiError("queue_full", `The turn queue is full (${limit} turns waiting); try again later.`, { limit });
     }
+    checkWorkspaceFiles(params.files);
     const session = this.deps.sessions.ensure(sessionId, params.cwd ?? this.workspaceOf(sessionId));
-    if (!session.claudeSessionId) mkdirSync(params.cwd ?? session.cwd, { recursive: true });
+    if (!session.claudeSessionId && params.mode === "cold") mkdirSync(params.cwd ?? session.cwd, { recursive: true });
     const queuePosition = this.lanes.depth(sessionId);
-    const row = this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: "cold" });
+    const row = this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: params.mode });
     const turn = updateTurn(this.deps, row.id, {});
     const control = new TurnControl(this.deps.config.stopGraceMs);
     let finish = (): void => {};
@@ -57,10 +80,11 @@ export class Supervisor {
     this.lanes.enqueue({
       id: turn.id,
       sessionId,
-      needsSlot: true,
+      // A hot turn takes a slot itself, and only when it has to start a process.
+      needsSlot: params.mode === "cold",
       run: async () => {
         try {
-          await runTurn(this.deps, { turnId: turn.id, sessionId, params, control });
+          await runTurn(this.deps, { turnId: turn.id, sessionId, params, control }, this.hotPool);
         } finally {
           this.active.delete(turn.id);
           finish();
@@ -111,7 +135,7 @@ export class Supervisor {
       id: row.id,
       claudeSessionId: row.claudeSessionId,
       cwd: row.cwd,
-      hot: false,
+      hot: this.hotPool.hasLiveProcess(sessionId),
       queued: this.lanes.waitingIn(sessionId),
       runningTurnId: running?.[0] ?? null,
       createdAt: row.createdAt,
@@ -144,6 +168,7 @@ export class Supervisor {
         needsSlot: false,
         run: async () => {
           try {
+            await this.hotPool.retireSession(sessionId, "reset");
             await this.forgetConversation(sessionId);
             resolve();
           } catch (error) {
@@ -169,6 +194,7 @@ export class Supervisor {
   async endSession(sessionId: string): Promise<void> {
     this.getSession(sessionId);
     await this.endTurns((turn) => turn.sessionId === sessionId, "session_ended", sessionId);
+    await this.hotPool.retireSession(sessionId, "session_ended");
     this.deps.sessions.delete(sessionId);
   }
 
@@ -190,9 +216,10 @@ export class Supervisor {
     return this.active.size;
   }
 
-  /** Refuses new turns, fails queued ones and ends the running ones' processes. */
+  /** Refuses new turns, fails queued ones, ends the running ones' processes and retires every hot process. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.endTurns(() => true, "supervisor_restarted");
+    await this.hotPool.stop();
   }
 }

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
-import { buildUserMessage, type StartTurnParams, type Turn, type TurnError } from "@kon/protocol";
+import { buildUserMessage, type ClaudeLine, type StartTurnParams, type Turn, type TurnError } from "@kon/protocol";
 import { buildClaudeArgs, type Conversation } from "../claude/args.ts";
+import type { ClaudeProcess } from "../claude/claude-process.ts";
+import type { Logger } from "../logger.ts";
+import type { HotPool } from "../pool/hot-pool.ts";
+import { profileOfTurn } from "../pool/hot-profile.ts";
+import { runHotPrompt } from "./hot-turn.ts";
+import { writeWorkspaceFiles } from "./workspace-files.ts";
 import { claudeConfigDir, lastTranscriptCostUsd, transcriptPath } from "../claude/transcript.ts";
 import type { PromptOutcome } from "../claude/prompt-run.ts";
 import { buildTurnFigures } from "../claude/turn-figures.ts";
@@ -18,6 +24,29 @@ export interface TurnJob {
   control: TurnControl;
 }
 
+/** One prompt as it ended, with what its turn needs to be closed. */
+export interface PromptAttempt {
+  outcome: PromptOutcome;
+  /** What the process wrote to stderr while it ran this prompt (a tail). */
+  stderr: string;
+  conversation: Conversation;
+  cwd: string;
+  memoryLost: boolean;
+}
+
+/** What a runner of either mode gets from `runTurn`. */
+export interface AttemptContext {
+  logger: Logger;
+  /** Puts the turn's files into the workspace; call before the prompt is written. */
+  prepare(cwd: string): Promise<void>;
+  /** Records the process a prompt runs on, for the API and for restart recovery. */
+  recordProcess(process: ClaudeProcess, tokenId: string, conversation: Conversation, cwd: string): void;
+  onLine(line: ClaudeLine): void;
+  onStderr(text: string): void;
+  /** Promises the turn waits for (after it is closed) before it lets go of its lane. */
+  reaping: Promise<void>[];
+}
+
 const TOKEN_TTL_MARGIN_SEC = 300;
 const DEFAULT_TOKEN_TTL_SEC = 3_600;
 
@@ -25,70 +54,34 @@ function tokenTtlSec(params: StartTurnParams): number {
   return Math.min(86_400, (params.executionTimeoutSec ?? DEFAULT_TOKEN_TTL_SEC) + TOKEN_TTL_MARGIN_SEC);
 }
 
-/** Runs one queued turn to its end: spawn, prompt, memory-loss fallback, figures, journal. */
-export async function runTurn(deps: SupervisorDeps, job: TurnJob): Promise<void> {
-  const { config, sessions, journal } = deps;
+/** Runs one queued turn to its end, cold or on a hot process: prompt, figures, journal. */
+export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool): Promise<void> {
+  const { journal } = deps;
   const { turnId, sessionId, params, control } = job;
-  const logger = deps.logger.child({ sessionId, turnId });
+  const logger = deps.logger.child({ sessionId, turnId, mode: params.mode });
   updateTurn(deps, turnId, { status: "running", startedAt: new Date().toISOString() });
   const timer =
     params.executionTimeoutSec === undefined
       ? undefined
       : setTimeout(() => void control.stop("timeout"), params.executionTimeoutSec * 1000);
-
-  const session = sessions.get(sessionId);
-  const resumeId = session?.claudeSessionId ?? null;
-  const cwd = resumeId && session ? session.cwd : (params.cwd ?? session?.cwd ?? config.dataDir);
-  const reaping: Promise<void>[] = [];
-
-  const attempt = async (conversation: Conversation): Promise<ColdPrompt> => {
-    await mkdir(cwd, { recursive: true });
-    return runColdPrompt({
-      bin: config.claudeBin,
-      args: buildClaudeArgs({
-        conversation,
-        maxTurns: params.maxTurns,
-        permissionMode: params.permissionMode ?? config.defaultPermissionMode,
-        allowedTools: params.allowedTools ?? config.defaultAllowedTools,
-      }),
-      cwd,
-      baseEnv: config.childEnv,
-      konuiUrl: config.konuiUrl,
-      tokens: deps.tokens,
-      tokenTtlSec: tokenTtlSec(params),
-      sessionId,
-      userId: params.userId,
-      message: buildUserMessage(params.text, params.images),
-      control,
-      logger,
-      resultGraceMs: config.resultGraceMs,
-      lingerGraceMs: config.lingerGraceMs,
-      stopGraceMs: config.stopGraceMs,
-      onSpawned: (process, tokenId) => {
-        deps.turns.update(turnId, { pid: process.pid ?? null, processId: process.id, processTokenId: tokenId, claudeSessionId: conversation.claudeSessionId, cwd });
-        logger.debug({ pid: process.pid, conversation }, "claude spawned");
-      },
-      onLine: (line) => journal.append(turnId, sessionId, { type: "claude", line }),
-      onStderr: (text) => journal.append(turnId, sessionId, { type: "stderr", text }),
-    });
+  const context: AttemptContext = {
+    logger,
+    prepare: async (cwd) => {
+      await mkdir(cwd, { recursive: true });
+      await writeWorkspaceFiles(cwd, params.files);
+    },
+    recordProcess: (process, tokenId, conversation, cwd) => {
+      deps.turns.update(turnId, { pid: process.pid ?? null, processId: process.id, processTokenId: tokenId, claudeSessionId: conversation.claudeSessionId, cwd });
+      logger.debug({ pid: process.pid, conversation }, "prompt written to claude");
+    },
+    onLine: (line) => journal.append(turnId, sessionId, { type: "claude", line }),
+    onStderr: (text) => journal.append(turnId, sessionId, { type: "stderr", text }),
+    reaping: [],
   };
 
   try {
-    let conversation: Conversation = resumeId
-      ? { kind: "resume", claudeSessionId: resumeId }
-      : { kind: "new", claudeSessionId: randomUUID() };
-    let memoryLost = false;
-    let prompt = await attempt(conversation);
-    reaping.push(prompt.reaped);
-    if (conversation.kind === "resume" && !control.stopRequested && isMemoryLoss(prompt.outcome, prompt.process.stderr)) {
-      logger.warn({ claudeSessionId: conversation.claudeSessionId }, "transcript gone; re-running as a new conversation");
-      memoryLost = true;
-      await prompt.reaped;
-      conversation = { kind: "new", claudeSessionId: randomUUID() };
-      prompt = await attempt(conversation);
-      reaping.push(prompt.reaped);
-    }
-    await finishTurn(deps, job, { prompt, conversation, cwd, memoryLost });
+    const attempt = params.mode === "hot" ? await runHotPrompt(deps, job, pool, context) : await runColdAttempts(deps, job, pool, context);
+    await finishTurn(deps, job, attempt);
   } catch (error) {
     const turnError: TurnError =
       error instanceof TokenUnavailableError
@@ -98,22 +91,64 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob): Promise<void>
     failTurn(deps, turnId, control.stopReason ? { code: control.stopReason, message: turnError.message } : turnError);
   } finally {
     clearTimeout(timer);
-    await Promise.allSettled(reaping);
+    await Promise.allSettled(context.reaping);
     journal.forgetTurn(turnId);
   }
 }
 
-interface FinishedPrompt {
-  prompt: ColdPrompt;
-  conversation: Conversation;
-  cwd: string;
-  memoryLost: boolean;
+/** A cold turn: its own process, and once more under a new conversation when the transcript is gone. */
+async function runColdAttempts(deps: SupervisorDeps, job: TurnJob, pool: HotPool, context: AttemptContext): Promise<PromptAttempt> {
+  const { config, sessions } = deps;
+  const { sessionId, params, control } = job;
+  // One conversation never has two live processes.
+  await pool.retireSession(sessionId, "replaced");
+  const session = sessions.get(sessionId);
+  const resumeId = session?.claudeSessionId ?? null;
+  const cwd = resumeId && session ? session.cwd : (params.cwd ?? session?.cwd ?? config.dataDir);
+  await context.prepare(cwd);
+
+  const attempt = async (conversation: Conversation): Promise<ColdPrompt> => {
+    const prompt = await runColdPrompt({
+      bin: config.claudeBin,
+      args: buildClaudeArgs({ conversation, ...profileOfTurn(params, config) }),
+      cwd,
+      baseEnv: config.childEnv,
+      konuiUrl: config.konuiUrl,
+      instanceTag: config.instanceTag,
+      tokens: deps.tokens,
+      tokenTtlSec: tokenTtlSec(params),
+      sessionId,
+      userId: params.userId,
+      message: buildUserMessage(params.text, params.images),
+      control,
+      logger: context.logger,
+      resultGraceMs: config.resultGraceMs,
+      lingerGraceMs: config.lingerGraceMs,
+      stopGraceMs: config.stopGraceMs,
+      onSpawned: (process, tokenId) => context.recordProcess(process, tokenId, conversation, cwd),
+      onLine: context.onLine,
+      onStderr: context.onStderr,
+    });
+    context.reaping.push(prompt.reaped);
+    return prompt;
+  };
+
+  let conversation: Conversation = resumeId ? { kind: "resume", claudeSessionId: resumeId } : { kind: "new", claudeSessionId: randomUUID() };
+  let prompt = await attempt(conversation);
+  if (conversation.kind === "resume" && !control.stopRequested && isMemoryLoss(prompt.outcome, prompt.process.stderr)) {
+    context.logger.warn({ claudeSessionId: conversation.claudeSessionId }, "transcript gone; re-running as a new conversation");
+    await prompt.reaped;
+    conversation = { kind: "new", claudeSessionId: randomUUID() };
+    prompt = await attempt(conversation);
+    return { outcome: prompt.outcome, stderr: prompt.process.stderr, conversation, cwd, memoryLost: true };
+  }
+  return { outcome: prompt.outcome, stderr: prompt.process.stderr, conversation, cwd, memoryLost: false };
 }
 
 async function costFromTranscript(
   deps: SupervisorDeps,
   outcome: PromptOutcome,
-  finished: FinishedPrompt,
+  finished: PromptAttempt,
   previousTotal: number | undefined,
 ): Promise<number | undefined> {
   if (outcome.end.kind === "result" || outcome.accumulator.messageUsage.size > 0) return undefined;
@@ -122,8 +157,8 @@ async function costFromTranscript(
   return total === undefined ? undefined : Math.max(0, total - (previousTotal ?? 0));
 }
 
-async function finishTurn(deps: SupervisorDeps, job: TurnJob, finished: FinishedPrompt): Promise<void> {
-  const { outcome, process } = finished.prompt;
+async function finishTurn(deps: SupervisorDeps, job: TurnJob, finished: PromptAttempt): Promise<void> {
+  const { outcome } = finished;
   const { conversation } = finished;
   const previousTotalUsd = deps.sessions.lastConversationTotal(conversation.claudeSessionId);
   const newConversation = conversation.kind === "new";
@@ -133,7 +168,7 @@ async function finishTurn(deps: SupervisorDeps, job: TurnJob, finished: Finished
     maxTurns: job.params.maxTurns,
     stopReason: job.control.stopReason,
     executionTimeoutSec: job.params.executionTimeoutSec,
-    stderr: process.stderr,
+    stderr: finished.stderr,
   });
   const claudeSessionId = outcome.accumulator.claudeSessionId ?? conversation.claudeSessionId;
   if (outcome.end.kind === "result") deps.sessions.recordConversationTotal(claudeSessionId, outcome.end.result.total_cost_usd);

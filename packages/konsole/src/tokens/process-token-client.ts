@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ProcessToken, type IssueProcessTokenRequest } from "@kon/protocol";
+import {
+  ProcessToken,
+  type BindProcessTokenRequest,
+  type IssuePoolProcessTokenRequest,
+  type IssueProcessTokenRequest,
+} from "@kon/protocol";
 import type { Logger } from "../logger.ts";
 
 export class TokenUnavailableError extends Error {
@@ -25,20 +30,41 @@ export class ProcessTokenClient {
     return { authorization: `Bearer ${this.options.serviceToken}`, "content-type": "application/json" };
   }
 
-  async issue(request: IssueProcessTokenRequest): Promise<ProcessToken> {
-    const url = `${this.options.konuiUrl}/internal/process-tokens`;
-    let response: Response;
+  /** A token bound to one process, session and user. */
+  issue(request: IssueProcessTokenRequest): Promise<ProcessToken> {
+    return this.requestToken("/internal/process-tokens", request);
+  }
+
+  /** A token for a pre-warmed process: it grants nothing until `bind` ties it to a session. */
+  issuePooled(request: IssuePoolProcessTokenRequest): Promise<ProcessToken> {
+    return this.requestToken("/internal/process-tokens/pool", request);
+  }
+
+  /** Binds a pool token to the session (and user) that claimed its process; konui allows it once. */
+  async bind(tokenId: string, request: BindProcessTokenRequest): Promise<void> {
+    const response = await this.post(`/internal/process-tokens/${encodeURIComponent(tokenId)}/bind`, request);
+    if (!response.ok) {
+      const body = (await response.text().catch(() => "")).slice(0, 300);
+      throw new TokenUnavailableError(`konui refused to bind a pool process token (HTTP ${response.status}): ${body}`);
+    }
+  }
+
+  private async post(route: string, body: unknown): Promise<Response> {
     try {
-      response = await fetch(url, {
+      return await fetch(`${this.options.konuiUrl}${route}`, {
         method: "POST",
         headers: this.headers(),
-        body: JSON.stringify(request),
+        body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
       throw new TokenUnavailableError(`Could not get a process token from konui at ${this.options.konuiUrl}: ${cause}`);
     }
+  }
+
+  private async requestToken(route: string, request: unknown): Promise<ProcessToken> {
+    const response = await this.post(route, request);
     if (response.status !== 201 && response.status !== 200) {
       const body = (await response.text().catch(() => "")).slice(0, 300);
       throw new TokenUnavailableError(`konui refused a process token (HTTP ${response.status}): ${body}`);

@@ -6,7 +6,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { StartTurnRequest, Turn, TurnAccepted } from "@kon/protocol";
+import type { HotStatus, KonsoleSession, StartTurnRequest, Turn, TurnAccepted } from "@kon/protocol";
 import { createClaudeHome, type ClaudeHome } from "../../../../test/support/claude-env.ts";
 import { startMessagesApi, type MessagesApi, type Scenario } from "../../../../test/support/messages-api.ts";
 import { parseConfig, type KonsoleConfig } from "../../src/config.ts";
@@ -20,6 +20,8 @@ export interface HarnessOptions {
   scenario?: Scenario;
   /** Extra KONSOLE_* variables (strings, as in the environment). */
   env?: Record<string, string>;
+  /** The konui stand-in's cap on process token lifetimes (KONUI_PROCESS_TOKEN_TTL_SEC). */
+  konuiMaxTtlSec?: number;
 }
 
 export interface KonsoleHarness {
@@ -34,6 +36,10 @@ export interface KonsoleHarness {
   request(method: string, route: string, body?: unknown, token?: string | null): Promise<Response>;
   startTurn(sessionId: string, body: Partial<StartTurnRequest> & { text: string }): Promise<TurnAccepted>;
   runTurn(sessionId: string, body: Partial<StartTurnRequest> & { text: string }): Promise<Turn>;
+  /** `POST /sessions/:id/hot-prompt?wait=true`. */
+  hotPrompt(sessionId: string, body: Partial<StartTurnRequest> & { text: string }): Promise<Turn>;
+  hotStatus(): Promise<HotStatus>;
+  session(sessionId: string): Promise<KonsoleSession>;
   waitForStatus(turnId: string, predicate: (turn: Turn) => boolean, timeoutMs?: number): Promise<Turn>;
   stop(): Promise<void>;
 }
@@ -56,7 +62,7 @@ export function konsoleEnvFor(api: MessagesApi, home: ClaudeHome, konuiUrl: stri
 export async function startKonsoleHarness(options: HarnessOptions = {}): Promise<KonsoleHarness> {
   const api = await startMessagesApi(options.scenario ? { scenario: options.scenario } : {});
   const home = createClaudeHome();
-  const konui = await startKonuiStandIn(SERVICE_TOKEN);
+  const konui = await startKonuiStandIn(SERVICE_TOKEN, options.konuiMaxTtlSec);
   const dataDir = realpathSync(mkdtempSync(path.join(tmpdir(), "konsole-data-")));
   const konsoleEnv = konsoleEnvFor(api, home, konui.url, dataDir, options.env);
   const config = parseConfig(konsoleEnv);
@@ -85,6 +91,17 @@ export async function startKonsoleHarness(options: HarnessOptions = {}): Promise
       const response = await harness.request("POST", `/sessions/${sessionId}/turns?wait=true`, { userId: "u1", ...body });
       if (response.status !== 200) throw new Error(`run turn: HTTP ${response.status} ${await response.text()}`);
       return (await response.json()) as Turn;
+    },
+    async hotPrompt(sessionId, body) {
+      const response = await harness.request("POST", `/sessions/${sessionId}/hot-prompt?wait=true`, { userId: "u1", ...body });
+      if (response.status !== 200) throw new Error(`hot prompt: HTTP ${response.status} ${await response.text()}`);
+      return (await response.json()) as Turn;
+    },
+    async hotStatus() {
+      return (await (await harness.request("GET", "/hot/status")).json()) as HotStatus;
+    },
+    async session(sessionId) {
+      return (await (await harness.request("GET", `/sessions/${sessionId}`)).json()) as KonsoleSession;
     },
     async waitForStatus(turnId, predicate, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;

@@ -3,10 +3,12 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { IssueProcessTokenRequest, type ProcessToken } from "@kon/protocol";
+import { BindProcessTokenRequest, IssuePoolProcessTokenRequest, IssueProcessTokenRequest, type ProcessToken } from "@kon/protocol";
 
 export interface IssuedToken {
-  request: IssueProcessTokenRequest;
+  /** For a pool token, `sessionId` and `userId` arrive with its binding. */
+  request: { processId: string; ttlSec?: number | undefined; sessionId?: string; userId?: string };
+  pooled: boolean;
   token: ProcessToken;
   revokedAt: number | null;
 }
@@ -34,7 +36,8 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
-export async function startKonuiStandIn(serviceToken: string): Promise<KonuiStandIn> {
+/** `maxTtlSec` caps token lifetimes like konui's KONUI_PROCESS_TOKEN_TTL_SEC. */
+export async function startKonuiStandIn(serviceToken: string, maxTtlSec = 3_600): Promise<KonuiStandIn> {
   const issued: IssuedToken[] = [];
   const authorizations: string[] = [];
   const server = createServer((req, res) => {
@@ -42,17 +45,31 @@ export async function startKonuiStandIn(serviceToken: string): Promise<KonuiStan
       authorizations.push(req.headers.authorization ?? "");
       if (req.headers.authorization !== `Bearer ${serviceToken}`) return send(res, 401, { error: { code: "unauthorized", message: "bad token" } });
       const url = new URL(req.url ?? "/", "http://konui");
-      if (req.method === "POST" && url.pathname === "/internal/process-tokens") {
-        const request = IssueProcessTokenRequest.safeParse(await readJson(req));
+      const pooled = url.pathname === "/internal/process-tokens/pool";
+      if (req.method === "POST" && (pooled || url.pathname === "/internal/process-tokens")) {
+        const request = (pooled ? IssuePoolProcessTokenRequest : IssueProcessTokenRequest).safeParse(await readJson(req));
         if (!request.success) return send(res, 400, { error: { code: "bad_request", message: request.error.message } });
         const token: ProcessToken = {
           tokenId: randomUUID(),
           token: `kpt_${randomUUID().replaceAll("-", "")}`,
-          expiresAt: new Date(Date.now() + (request.data.ttlSec ?? 3600) * 1000).toISOString(),
+          expiresAt: new Date(Date.now() + Math.min(request.data.ttlSec ?? 3600, maxTtlSec) * 1000).toISOString(),
           scopes: ["kontasks:write", "sessions:read:own"],
         };
-        issued.push({ request: request.data, token, revokedAt: null });
+        issued.push({ request: { ...request.data }, pooled, token, revokedAt: null });
         return send(res, 201, token);
+      }
+      const bind = /^\/internal\/process-tokens\/([^/]+)\/bind$/.exec(url.pathname);
+      if (req.method === "POST" && bind) {
+        const request = BindProcessTokenRequest.safeParse(await readJson(req));
+        if (!request.success) return send(res, 400, { error: { code: "bad_request", message: request.error.message } });
+        const record = issued.find((entry) => entry.token.tokenId === decodeURIComponent(bind[1] ?? ""));
+        if (!record || record.revokedAt !== null) return send(res, 404, { error: { code: "not_found", message: "no such token" } });
+        if (!record.pooled || record.request.sessionId !== undefined) {
+          return send(res, 409, { error: { code: "conflict", message: "token is already bound" } });
+        }
+        Object.assign(record.request, request.data);
+        res.writeHead(204).end();
+        return;
       }
       const revoke = /^\/internal\/process-tokens\/([^/]+)$/.exec(url.pathname);
       if (req.method === "DELETE" && revoke) {

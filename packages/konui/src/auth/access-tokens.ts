@@ -1,10 +1,11 @@
 import { randomUUID, webcrypto } from "node:crypto";
-import { and, eq, gt, lte, sql } from "drizzle-orm";
+import { and, eq, gt, lte, ne, sql } from "drizzle-orm";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { ApiError } from "@kon/protocol";
 import { countRows, type Db } from "../db/open.ts";
 import { logins } from "../db/schema.ts";
 import type { Clock } from "../time.ts";
+import type { AccessEvents } from "./access-events.ts";
 
 const ALGORITHM = "HS256";
 const ISSUER = "konui";
@@ -35,6 +36,7 @@ export class AccessTokens {
     secret: Uint8Array,
     private readonly ttlSec: number,
     private readonly now: Clock,
+    private readonly events: AccessEvents,
   ) {
     this.key = webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
     this.liveLogin = db
@@ -80,13 +82,29 @@ export class AccessTokens {
     }
     const { sub, jti, exp } = payload;
     if (!sub || !jti || !exp) throw new ApiError("unauthorized", "Invalid access token");
-    const live = this.liveLogin.get({ jti, now: this.now() });
-    if (!live) throw new ApiError("unauthorized", "Access token revoked");
+    if (!this.isLive(jti)) throw new ApiError("unauthorized", "Access token revoked");
     return { userId: sub, jti, expiresAt: exp * 1000 };
   }
 
+  /** True while the login behind `jti` is neither revoked nor expired. */
+  isLive(jti: string): boolean {
+    return this.liveLogin.get({ jti, now: this.now() }) !== undefined;
+  }
+
+  /** Logout: this one login is refused from now on. */
   revoke(jti: string): void {
-    this.db.delete(logins).where(eq(logins.jti, jti)).run();
+    const row = this.db.delete(logins).where(eq(logins.jti, jti)).returning({ userId: logins.userId }).get();
+    if (row) this.events.emit({ userId: row.userId, jti, reason: "logged_out" });
+  }
+
+  /** Every login of a user (but `exceptJti`, the caller's own) is refused from now on. */
+  revokeAllOf(userId: string, reason: "token_revoked" | "user_disabled", exceptJti?: string): void {
+    const mine = eq(logins.userId, userId);
+    this.db
+      .delete(logins)
+      .where(exceptJti ? and(mine, ne(logins.jti, exceptJti)) : mine)
+      .run();
+    this.events.emit({ userId, reason, ...(exceptJti ? { exceptJti } : {}) });
   }
 
   countLive(): number {

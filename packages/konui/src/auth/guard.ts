@@ -54,11 +54,18 @@ export function requireServiceToken(serviceToken: string): MiddlewareHandler {
   };
 }
 
-/** A person, never a process token. */
-export function requireUser(c: Context<AppEnv>): UserRow {
+export type UserLogin = Extract<Principal, { kind: "user" }>;
+
+/** A person's login (user and token id), never a process token. */
+export function requireLogin(c: Context<AppEnv>): UserLogin {
   const principal = c.get("principal");
   if (principal.kind !== "user") throw new ApiError("forbidden", "Process tokens cannot use this route");
-  return principal.user;
+  return principal;
+}
+
+/** A person, never a process token. */
+export function requireUser(c: Context<AppEnv>): UserRow {
+  return requireLogin(c).user;
 }
 
 export function requireAdmin(c: Context<AppEnv>): UserRow {

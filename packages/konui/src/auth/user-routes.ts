@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/context.ts";
 import { readJson } from "../http/body.ts";
 import type { Services } from "../services.ts";
-import { requireAdmin, requireUser } from "./guard.ts";
+import { requireAdmin, requireLogin } from "./guard.ts";
+import { changeUser } from "./user-changes.ts";
 import { toUser } from "./users.ts";
 
 /** Who am I, logout, user administration and token stats (under an authenticated /api). */
@@ -18,9 +19,7 @@ export function userRoutes(s: Services) {
       return c.json(body, 200);
     })
     .post("/logout", (c) => {
-      const principal = c.get("principal");
-      requireUser(c);
-      if (principal.kind === "user") s.accessTokens.revoke(principal.jti);
+      s.accessTokens.revoke(requireLogin(c).jti);
       return c.body(null, 204);
     })
     .get("/users", (c) => {
@@ -35,7 +34,8 @@ export function userRoutes(s: Services) {
     .patch("/users/:id", async (c) => {
       const admin = requireAdmin(c);
       const change = await readJson(c, UpdateUserRequest, "user change");
-      return c.json(await s.users.update(c.req.param("id"), change, admin.id), 200);
+      const { jti } = requireLogin(c);
+      return c.json(await changeUser(s, c.req.param("id"), change, { userId: admin.id, jti }), 200);
     })
     .get("/sessions/stats", (c) => {
       requireAdmin(c);

@@ -76,6 +76,8 @@ export const agentSessions = sqliteTable(
     userId: text("user_id").notNull(),
     title: text("title"),
     claudeSessionId: text("claude_session_id"),
+    /** Counts memory resets, so an outcome of a turn sent before one cannot undo it. */
+    memoryEpoch: integer("memory_epoch").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -102,6 +104,8 @@ export const messages = sqliteTable(
     recovered: integer("recovered", { mode: "boolean" }).notNull().default(false),
     memoryLost: integer("memory_lost", { mode: "boolean" }).notNull().default(false),
     claudeSessionId: text("claude_session_id"),
+    /** The session's memory epoch when the turn was sent. */
+    memoryEpoch: integer("memory_epoch").notNull().default(0),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [

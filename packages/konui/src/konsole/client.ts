@@ -54,6 +54,9 @@ export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
     const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
     if (response.status === 429) return new ApiError("queue_full", `konsole is busy: ${message}`);
     if (response.status === 404) return new ApiError("not_found", `konsole: ${message}`);
+    // What konui forwards comes from the caller's input (text, files), so these are theirs to fix.
+    if (response.status === 413) return new ApiError("payload_too_large", `konsole refused to ${what}: ${message}`);
+    if (response.status === 400) return new ApiError("bad_request", `konsole refused to ${what}: ${message}`);
     if (response.status >= 500) return new ApiError("unavailable", `konsole failed to ${what}: ${message}`);
     return new ApiError("internal", `konsole refused to ${what}: ${message}`);
   }

@@ -1,4 +1,5 @@
-import type { DashboardServerFrame } from "@kon/protocol";
+import type { DashboardCloseReason, DashboardServerFrame } from "@kon/protocol";
+import type { AccessLost } from "../auth/access-events.ts";
 
 /** Who may see a frame: admins always, plus the users listed. */
 export interface Audience {
@@ -7,8 +8,11 @@ export interface Audience {
 
 export interface LiveClient {
   userId: string;
+  /** The login the stream was opened with. */
+  jti: string;
   isAdmin: boolean;
   send(frame: DashboardServerFrame): void;
+  end(reason: DashboardCloseReason): void;
 }
 
 /** Fans events out to dashboard WebSocket clients, each seeing only what they may. */
@@ -32,6 +36,17 @@ export class LiveHub {
       } catch {
         // A client that cannot take a frame is dropped by its own close handler.
       }
+    }
+  }
+
+  /** Ends the streams of logins that lost access; they stop receiving frames at once. */
+  endStreams(lost: AccessLost): void {
+    for (const client of [...this.clients]) {
+      if (client.userId !== lost.userId) continue;
+      if (lost.jti !== undefined && client.jti !== lost.jti) continue;
+      if (lost.exceptJti !== undefined && client.jti === lost.exceptJti) continue;
+      this.clients.delete(client);
+      client.end(lost.reason);
     }
   }
 }

@@ -1,21 +1,34 @@
 import { upgradeWebSocket } from "@hono/node-server";
-import { ApiError, DashboardClientFrame, type DashboardServerFrame } from "@kon/protocol";
+import { ApiError, DashboardClientFrame, type DashboardCloseReason, type DashboardServerFrame } from "@kon/protocol";
 import { Hono } from "hono";
-import { bearerToken } from "../auth/guard.ts";
 import { toUser } from "../auth/users.ts";
 import type { Services } from "../services.ts";
+import { closeFrameOf } from "./close-reasons.ts";
+import { streamToken } from "./stream-token.ts";
+
+function replyTo(raw: unknown): DashboardServerFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(String(raw));
+  } catch {
+    value = undefined;
+  }
+  return DashboardClientFrame.safeParse(value).success
+    ? { type: "pong" }
+    : { type: "error", error: { code: "bad_request", message: "Unknown frame" } };
+}
 
 /**
- * `GET /api/live` (WebSocket): dashboard clients authenticate with their access token, as
- * `Authorization: Bearer` or `?access_token=` (browsers cannot set headers on a WebSocket).
+ * `GET /api/live` (WebSocket) for dashboard clients, authenticated with their access token. The
+ * stream lives no longer than the login that opened it: expiry, logout, revocation and the user
+ * being disabled close it with a code from `DashboardCloseCode`.
  */
 export function liveRoutes(s: Services) {
   const log = s.logger.child({ component: "live" });
   return new Hono().get("/api/live", async (c, next) => {
-    const token = bearerToken(c.req.header("authorization")) ?? c.req.query("access_token");
-    const principal = await s.authenticator.principalOf(token);
+    const principal = await s.authenticator.principalOf(streamToken(c));
     if (principal.kind !== "user") throw new ApiError("forbidden", "Process tokens cannot open the dashboard stream");
-    const user = principal.user;
+    const { user, jti, expiresAt } = principal;
     const handler = upgradeWebSocket(() => {
       let detach: (() => void) | undefined;
       let expiry: NodeJS.Timeout | undefined;
@@ -25,30 +38,27 @@ export function liveRoutes(s: Services) {
       };
       return {
         onOpen(_event, ws) {
-          // The stream lives no longer than the token that opened it.
-          expiry = setTimeout(() => ws.close(4001, "access token expired"), Math.max(0, principal.expiresAt - s.now()));
+          const endWith = (reason: DashboardCloseReason) => {
+            end();
+            const { code, text } = closeFrameOf(reason);
+            ws.close(code, text);
+          };
           const send = (frame: DashboardServerFrame) => ws.send(JSON.stringify(frame));
-          detach = s.hub.add({ userId: user.id, isAdmin: user.role === "admin", send });
+          detach = s.hub.add({ userId: user.id, jti, isAdmin: user.role === "admin", send, end: endWith });
+          expiry = setTimeout(() => endWith("token_expired"), Math.max(0, expiresAt - s.now()));
+          // Access may have ended between the token check and the upgrade.
+          if (s.users.findById(user.id)?.disabled !== false) return endWith("user_disabled");
+          if (!s.accessTokens.isLive(jti)) return endWith("token_revoked");
           send({ type: "hello", user: toUser(user) });
         },
         onMessage(event, ws) {
-          let value: unknown;
-          try {
-            value = JSON.parse(String(event.data));
-          } catch {
-            value = undefined;
-          }
-          const frame = DashboardClientFrame.safeParse(value);
-          const reply: DashboardServerFrame = frame.success
-            ? { type: "pong" }
-            : { type: "error", error: { code: "bad_request", message: "Unknown frame" } };
-          ws.send(JSON.stringify(reply));
+          ws.send(JSON.stringify(replyTo(event.data)));
         },
         onClose() {
           end();
         },
         onError(event) {
-          log.debug({ event: String(event.type) }, "dashboard socket error");
+          log.debug({ userId: user.id, event: String(event.type) }, "dashboard socket error");
           end();
         },
       };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { ApiError, type ImageAttachment, type MessageAttachment } from "@kon/protocol";
+import { ApiError, type ImageAttachment, type MessageAttachment, type WorkspaceFile } from "@kon/protocol";
 import { claimedTextKind, looksBinary, sniffImage, type TextKind } from "./sniff.ts";
 
 export const ATTACHMENT_LIMITS = {
@@ -10,11 +10,18 @@ export const ATTACHMENT_LIMITS = {
   maxImageBytesTotal: 10 * 1024 * 1024,
 } as const;
 
+/** Where konsole puts `files` in the session's workspace, relative to the agent's working directory. */
+export const WORKSPACE_UPLOADS_DIR = "uploads";
+
 export interface PreparedAttachments {
   images: ImageAttachment[];
+  /** Text files for konsole to write into the agent's workspace, under konui's generated names. */
+  files: WorkspaceFile[];
   attachments: MessageAttachment[];
   /** Lines appended to the message so Claude knows where the text files are. */
   notes: string[];
+  /** konui's own copies, so a turn konsole refused leaves nothing behind. */
+  storedPaths: string[];
 }
 
 type Classified =
@@ -57,11 +64,12 @@ async function classify(file: File): Promise<Classified> {
 
 /**
  * Checks every rule before anything is written: count, per-file size, image total, content
- * type by magic bytes. Text files then go into `uploadsDir` under generated names.
+ * type by magic bytes. Text files then go into `uploadsDir` under generated names, and the same
+ * names go to konsole, which writes them into the agent's workspace (it may run elsewhere).
  */
 export async function prepareAttachments(files: readonly File[], uploadsDir: string): Promise<PreparedAttachments> {
   if (files.length > ATTACHMENT_LIMITS.maxFiles) {
-    throw new ApiError("bad_request", `At most ${ATTACHMENT_LIMITS.maxFiles} files per message`);
+    throw new ApiError("bad_request", `At most ${ATTACHMENT_LIMITS.maxFiles} files per message (this one has ${files.length})`);
   }
   const classified: Classified[] = [];
   for (const file of files) classified.push(await classify(file));
@@ -70,7 +78,7 @@ export async function prepareAttachments(files: readonly File[], uploadsDir: str
     throw new ApiError("payload_too_large", "Images may total at most 10 MB per message");
   }
 
-  const result: PreparedAttachments = { images: [], attachments: [], notes: [] };
+  const result: PreparedAttachments = { images: [], files: [], attachments: [], notes: [], storedPaths: [] };
   const root = path.resolve(uploadsDir);
   for (const item of classified) {
     const name = displayName(item.file.name);
@@ -79,13 +87,17 @@ export async function prepareAttachments(files: readonly File[], uploadsDir: str
       result.attachments.push({ kind: "image", name, mediaType: item.mediaType, size: item.bytes.length, path: null });
       continue;
     }
-    const target = path.join(root, `${randomUUID()}.${item.textKind}`);
+    const storedName = `${randomUUID()}.${item.textKind}`;
+    const target = path.join(root, storedName);
     if (path.dirname(target) !== root) throw new ApiError("internal", "Upload path escaped its directory");
     await fs.mkdir(root, { recursive: true });
     await fs.writeFile(target, item.bytes, { flag: "wx" });
+    result.storedPaths.push(target);
+    result.files.push({ name: storedName, data: Buffer.from(item.bytes).toString("base64") });
     const mediaType = TEXT_MEDIA_TYPES[item.textKind];
-    result.attachments.push({ kind: "file", name, mediaType, size: item.bytes.length, path: target });
-    result.notes.push(`[Attached file "${name}" (${mediaType}, ${item.bytes.length} bytes) saved at ${target}]`);
+    const agentPath = `${WORKSPACE_UPLOADS_DIR}/${storedName}`;
+    result.attachments.push({ kind: "file", name, mediaType, size: item.bytes.length, path: agentPath });
+    result.notes.push(`[Attached file "${name}" (${mediaType}, ${item.bytes.length} bytes) saved at ${agentPath}]`);
   }
   return result;
 }

@@ -3,14 +3,14 @@ import {
   AgentName,
   ApiError,
   CreateAgentSessionRequest,
+  SendMessageQuery,
   UpdateGuardrailsRequest,
   type SendMessageAccepted,
   type SendMessageResult,
 } from "@kon/protocol";
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requireAdmin, requireUser } from "../auth/guard.ts";
-import { parseWith, readJson } from "../http/body.ts";
+import { parseWith, readJson, readQuery } from "../http/body.ts";
 import type { AppEnv } from "../http/context.ts";
 import type { Services } from "../services.ts";
 import { readSendInput } from "./send-body.ts";
@@ -19,13 +19,6 @@ const agentOf = (c: Context<AppEnv>): string => parseWith(AgentName, c.req.param
 
 /** The Session tab API, per agent name, caller-scoped; all of it 404s while the flag is off. */
 export function sessionRoutes(s: Services) {
-  const uploadLimit = bodyLimit({
-    maxSize: s.config.maxUploadBytes,
-    onError: () => {
-      throw new ApiError("payload_too_large", `Request body is larger than ${s.config.maxUploadBytes} bytes`);
-    },
-  });
-
   return new Hono<AppEnv>()
     .use("/agents/:name/*", async (c, next) => {
       const agent = agentOf(c);
@@ -42,11 +35,12 @@ export function sessionRoutes(s: Services) {
       const row = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "read");
       return c.json(s.sessions.withMessages(row), 200);
     })
-    .post("/agents/:name/sessions/:id/message", uploadLimit, async (c) => {
+    .post("/agents/:name/sessions/:id/message", async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
+      const query = readQuery(c, SendMessageQuery, "send query");
       const input = await readSendInput(c);
       const started = await s.sender.start(session, input);
-      if (c.req.query("async") === "true") {
+      if (query.async === "true") {
         return c.json(started satisfies SendMessageAccepted, 202);
       }
       const limits = s.guardrails.get(session.agent);
@@ -66,8 +60,9 @@ export function sessionRoutes(s: Services) {
     .post("/agents/:name/sessions/:id/reset", async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
       await s.konsole.resetSession(session.id);
-      s.sessions.setClaudeSessionId(session.id, null);
-      return c.json(s.sessions.present({ ...session, claudeSessionId: null }), 200);
+      const reset = s.sessions.resetMemory(session.id);
+      if (!reset) throw new ApiError("not_found", "No such session");
+      return c.json(s.sessions.present(reset), 200);
     })
     .delete("/agents/:name/sessions/:id", async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");

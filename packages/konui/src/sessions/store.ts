@@ -26,6 +26,7 @@ export class AgentSessionStore {
       userId,
       title: title ?? null,
       claudeSessionId: null,
+      memoryEpoch: 0,
       createdAt: at,
       updatedAt: at,
     };
@@ -79,12 +80,14 @@ export class AgentSessionStore {
     return { ...this.present(row), messages: list.map(toMessage) };
   }
 
-  setClaudeSessionId(id: string, claudeSessionId: string | null): void {
-    this.db
+  /** Forgets the Claude conversation; outcomes of turns sent before now no longer set it. */
+  resetMemory(id: string): AgentSessionRow | undefined {
+    return this.db
       .update(agentSessions)
-      .set({ claudeSessionId, updatedAt: this.now() })
+      .set({ claudeSessionId: null, memoryEpoch: sql`${agentSessions.memoryEpoch} + 1`, updatedAt: this.now() })
       .where(eq(agentSessions.id, id))
-      .run();
+      .returning()
+      .get();
   }
 
   touch(id: string): void {

@@ -101,13 +101,14 @@ export class TurnRecorder {
       recovered: turn.recovered,
       memoryLost: turn.memoryLost,
       claudeSessionId: turn.claudeSessionId,
+      memoryEpoch: userMessage.memoryEpoch,
       createdAt: Math.max(this.now(), userMessage.createdAt + 1),
     };
     tx.insert(messages).values(row).run();
-    tx.update(agentSessions)
-      .set({ claudeSessionId: turn.claudeSessionId ?? session.claudeSessionId, updatedAt: this.now() })
-      .where(eq(agentSessions.id, session.id))
-      .run();
+    // A turn sent before a reset may finish after it: its reply is shown, its conversation is not resumed.
+    const sentSinceLastReset = userMessage.memoryEpoch === session.memoryEpoch;
+    const claudeSessionId = sentSinceLastReset ? (turn.claudeSessionId ?? session.claudeSessionId) : session.claudeSessionId;
+    tx.update(agentSessions).set({ claudeSessionId, updatedAt: this.now() }).where(eq(agentSessions.id, session.id)).run();
     return { ...base, message: toMessage(row), inserted: true };
   }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
 import path from "node:path";
 import { ApiError, type AgentTurn, type Message, type TurnKind } from "@kon/protocol";
 import { and, eq } from "drizzle-orm";
@@ -13,6 +13,7 @@ import type { GuardrailStore } from "./guardrails.ts";
 import { toMessage, type MessageRow } from "./messages.ts";
 import type { AgentSessionRow, AgentSessionStore } from "./store.ts";
 import { isFinished, type TurnRecorder } from "./turn-recorder.ts";
+import { newUserMessage } from "./user-message.ts";
 
 export interface SendInput {
   text: string;
@@ -61,46 +62,38 @@ export class TurnSender {
     const text = [input.text.trim(), ...prepared.notes].filter((part) => part.length > 0).join("\n\n");
     if (text.length === 0 && prepared.images.length === 0) throw new ApiError("bad_request", "The message is empty");
 
-    const row: MessageRow = {
-      id: randomUUID(),
-      sessionId: session.id,
-      role: "user",
-      text,
-      attachments: prepared.attachments,
-      turnId: null,
-      status: "complete",
-      error: null,
-      costUsd: null,
-      durationMs: null,
-      tokens: null,
-      lastCachePct: null,
-      recovered: false,
-      memoryLost: false,
-      claudeSessionId: null,
-      createdAt: now(),
-    };
-    db.insert(messages).values(row).run();
-
     const limits = guardrails.get(session.agent);
+    let row: MessageRow | undefined;
     let accepted;
     try {
+      // Read again: the session may have been reset or deleted while the files were checked.
+      const current = this.deps.sessions.find(session.id);
+      if (!current) throw new ApiError("not_found", "No such session");
+      row = newUserMessage(current, text, prepared.attachments, now());
+      db.insert(messages).values(row).run();
       accepted = await konsole.startTurn(session.id, {
         userId: session.userId,
         text,
         images: prepared.images,
+        files: prepared.files,
         maxTurns: input.kind === "chat" ? limits.max_turns_chat : limits.max_turns_task,
         executionTimeoutSec: limits.execution_timeout_sec,
+        mode: "hot",
         requestId: row.id,
       });
     } catch (err) {
-      // konsole never took the turn: the message was not sent, so it is not kept either.
-      db.delete(messages).where(eq(messages.id, row.id)).run();
+      // konsole never took the turn: the message was not sent, so neither it nor its files are kept.
+      if (row) db.delete(messages).where(eq(messages.id, row.id)).run();
+      await Promise.all(prepared.storedPaths.map((file) => fs.rm(file, { force: true })));
       throw err;
     }
     const turn = accepted.turn;
     this.deps.logger
       .child({ sessionId: session.id, turnId: turn.id })
-      .info({ kind: input.kind, images: prepared.images.length, files: prepared.notes.length, queuePosition: accepted.queuePosition }, "turn sent to konsole");
+      .info(
+        { kind: input.kind, images: prepared.images.length, files: prepared.files.length, queuePosition: accepted.queuePosition },
+        "turn sent to konsole",
+      );
     db.update(messages).set({ turnId: turn.id }).where(and(eq(messages.id, row.id), eq(messages.role, "user"))).run();
     this.deps.sessions.touch(session.id);
     const userMessage = toMessage({ ...row, turnId: turn.id });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ApiError, type HotStatus, type StartTurnParams, type StartTurnRequest, type Turn, type TurnAccepted } from "@kon/protocol";
+import { ApiError, StartTurnRequest, type HotStatus, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
 import type { KonsoleApi } from "../../src/konsole/client.ts";
 
 export interface TurnScript {
@@ -23,14 +23,15 @@ export class FakeKonsole implements KonsoleApi {
 
   async startTurn(sessionId: string, raw: StartTurnRequest): Promise<TurnAccepted> {
     if (this.failWith) throw this.failWith;
-    const request: StartTurnParams = { images: [], maxTurns: 50, ...raw };
+    // Parsed as konsole parses it, so a request konsole would refuse fails the test.
+    const request = StartTurnRequest.parse(raw);
     this.requests.push({ sessionId, request });
     const turn: Turn = {
       id: randomUUID(),
       sessionId,
       userId: request.userId,
       requestId: request.requestId ?? null,
-      mode: "cold",
+      mode: request.mode,
       status: "queued",
       reply: null,
       error: null,

@@ -1,5 +1,10 @@
 import WebSocket from "ws";
 
+/** How a socket ended. */
+export function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
 /** A WebSocket client that queues parsed frames so tests can await the next one. */
 export class FrameReader<T = Record<string, unknown>> {
   private readonly frames: T[] = [];
@@ -34,9 +39,9 @@ export class FrameReader<T = Record<string, unknown>> {
 }
 
 /** Opens a socket whose frames are read from the start (a first frame can share the upgrade's packet). */
-export function openSocket(url: string, headers: Record<string, string> = {}): Promise<FrameReader> {
+export function openSocket(url: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<FrameReader> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
+    const socket = new WebSocket(url, protocols, { headers });
     const reader = new FrameReader(socket);
     socket.once("open", () => resolve(reader));
     socket.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));

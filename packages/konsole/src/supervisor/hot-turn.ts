@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { buildUserMessage } from "@kon/protocol";
+import type { Conversation } from "../claude/args.ts";
+import type { HotPool } from "../pool/hot-pool.ts";
+import type { HotBinding, HotProcess } from "../pool/hot-process.ts";
+import { profileOfTurn, sameProfile, type HotProfile } from "../pool/hot-profile.ts";
+import type { SupervisorDeps } from "./deps.ts";
+import type { AttemptContext, PromptAttempt, TurnJob } from "./turn-runner.ts";
+import { isMemoryLoss } from "./turn-verdict.ts";
+
+const STDERR_TAIL_CHARS = 8_000;
+
+/** Whether the session's live process can take this prompt as it is (same user, same flags, enough life left). */
+function fits(hot: HotProcess, binding: HotBinding, profile: HotProfile, job: TurnJob): boolean {
+  const lifeLeftMs = hot.retireAt - Date.now();
+  return (
+    hot.available &&
+    hot.binding?.userId === binding.userId &&
+    sameProfile(hot.profile, profile) &&
+    lifeLeftMs > (job.params.executionTimeoutSec ?? 0) * 1000
+  );
+}
+
+/**
+ * The session's hot process, taken for one prompt: the live one; else one resumed from the
+ * session's conversation; else, for a new conversation, one from the pool; else a new one.
+ */
+async function hotProcessFor(deps: SupervisorDeps, pool: HotPool, job: TurnJob, profile: HotProfile): Promise<HotProcess> {
+  const { sessionId, params } = job;
+  const binding: HotBinding = { sessionId, userId: params.userId };
+  const live = pool.boundTo(sessionId);
+  if (live && fits(live, binding, profile, job)) {
+    live.take();
+    return live;
+  }
+  // One conversation never has two live processes: the old one is gone before another starts.
+  if (live) await pool.retireSession(sessionId, "replaced");
+  const session = deps.sessions.get(sessionId);
+  if (session?.claudeSessionId) {
+    return pool.spawnFor(binding, { kind: "resume", claudeSessionId: session.claudeSessionId }, session.cwd, profile);
+  }
+  if (params.cwd === undefined) {
+    const pooled = await pool.claim(profile, binding);
+    if (pooled) return pooled;
+  }
+  const cwd = params.cwd ?? session?.cwd ?? path.join(deps.config.dataDir, "workspaces", sessionId);
+  return pool.spawnFor(binding, { kind: "new", claudeSessionId: randomUUID() }, cwd, profile);
+}
+
+async function promptOn(hot: HotProcess, pool: HotPool, deps: SupervisorDeps, job: TurnJob, context: AttemptContext): Promise<PromptAttempt> {
+  const conversation: Conversation = { kind: hot.conversationKind, claudeSessionId: hot.claudeSessionId };
+  let stderr = "";
+  try {
+    await context.prepare(hot.cwd);
+    context.recordProcess(hot.process, hot.tokenId, conversation, hot.cwd);
+    const run = hot.runPrompt({
+      message: buildUserMessage(job.params.text, job.params.images),
+      resultGraceMs: deps.config.resultGraceMs,
+      onLine: context.onLine,
+      onStderr: (text) => {
+        stderr = (stderr + text).slice(-STDERR_TAIL_CHARS);
+        context.onStderr(text);
+      },
+    });
+    job.control.attach(hot.process, run);
+    const outcome = await run.done;
+    return { outcome, stderr, conversation, cwd: hot.cwd, memoryLost: false };
+  } finally {
+    pool.promptDone(hot);
+  }
+}
+
+/** A hot turn: one more prompt on the session's live process, which stays alive for the next. */
+export async function runHotPrompt(deps: SupervisorDeps, job: TurnJob, pool: HotPool, context: AttemptContext): Promise<PromptAttempt> {
+  const profile = profileOfTurn(job.params, deps.config);
+  const hot = await hotProcessFor(deps, pool, job, profile);
+  const attempt = await promptOn(hot, pool, deps, job, context);
+  const resumed = !hot.startedNew && hot.prompts === 1;
+  if (!resumed || job.control.stopRequested || !isMemoryLoss(attempt.outcome, attempt.stderr)) return attempt;
+
+  context.logger.warn({ claudeSessionId: hot.claudeSessionId }, "transcript gone; re-running as a new conversation");
+  await pool.retireSession(job.sessionId, "replaced");
+  const binding: HotBinding = { sessionId: job.sessionId, userId: job.params.userId };
+  const fresh = await pool.spawnFor(binding, { kind: "new", claudeSessionId: randomUUID() }, hot.cwd, profile);
+  return { ...(await promptOn(fresh, pool, deps, job, context)), memoryLost: true };
+}

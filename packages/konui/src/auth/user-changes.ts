@@ -1,0 +1,31 @@
+import type { UpdateUserRequest, User } from "@kon/protocol";
+import type { AccessEvents } from "./access-events.ts";
+import type { AccessTokens } from "./access-tokens.ts";
+import type { UserStore } from "./users.ts";
+
+export interface UserChangeDeps {
+  users: UserStore;
+  accessTokens: AccessTokens;
+  accessEvents: AccessEvents;
+}
+
+/**
+ * An admin's change to a user, and the access it takes away: disabling ends every login, a new
+ * password every login but the admin's own, a new role the dashboard streams (they filter by it).
+ */
+export async function changeUser(
+  deps: UserChangeDeps,
+  id: string,
+  change: UpdateUserRequest,
+  actor: { userId: string; jti: string },
+): Promise<User> {
+  const before = deps.users.findById(id);
+  const after = await deps.users.update(id, change, actor.userId);
+  if (before && !before.disabled && after.disabled) {
+    deps.accessTokens.revokeAllOf(id, "user_disabled");
+  } else if (change.password) {
+    deps.accessTokens.revokeAllOf(id, "token_revoked", id === actor.userId ? actor.jti : undefined);
+  }
+  if (before && before.role !== after.role) deps.accessEvents.emit({ userId: id, reason: "role_changed" });
+  return after;
+}
