@@ -34,7 +34,6 @@ async function timedPrompt(route: string, sessionId: string, text: string): Prom
   unsubscribe();
   const turn = (await response.json()) as Turn;
   if (turn.status !== "succeeded") throw new Error(`${route} ${sessionId}: turn ${turn.status} ${turn.error?.message ?? ""}`);
-  if (process.env.BENCH_DEBUG) console.log(route, text, "client ttfe", ((firstEventAt ?? 0) - began).toFixed(1), "konsole ttfe", turn.figures?.ttfeMs, "total", totalMs.toFixed(1), "fig total", turn.figures?.totalMs);
   return { ttfeMs: (firstEventAt ?? performance.now()) - began, totalMs };
 }
 

@@ -57,7 +57,7 @@ for (const { name, exited } of services) {
 }
 
 waitForHealth().then(
-  () => console.log(`\nkon is up: konui ${env.KONUI_URL} (dashboard + API), konsole ${env.KONSOLE_URL} (loopback only)\n`),
+  () => console.log(`\nkon is up: konui ${env.KONUI_URL} (API and live WebSocket), konsole ${env.KONSOLE_URL} (loopback only)\n`),
   (error) => console.error(error.message),
 );
 

@@ -38,6 +38,8 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  */
 export class HotPool {
   private readonly processes = new Set<HotProcess>();
+  /** Bookkeeping after a process is gone (slot, token, workspace), so `stop` can wait for it. */
+  private readonly forgetting = new Set<Promise<void>>();
   private readonly backoff: RefillBackoff;
   private readonly logger: Logger;
   private targetSize: number;
@@ -180,10 +182,8 @@ export class HotPool {
     clearTimeout(this.refillTimer);
     clearInterval(this.sweepTimer);
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
-    await Promise.all([...this.processes].map(async (hot) => {
-      await this.retire(hot, "shutdown");
-      await hot.ended;
-    }));
+    await Promise.all([...this.processes].map((hot) => this.retire(hot, "shutdown")));
+    await Promise.allSettled([...this.forgetting]);
   }
 
   /** Retires least recently used available processes while callers wait for a slot. */
@@ -224,12 +224,14 @@ export class HotPool {
       if (hot.retireReason === null) logger.warn({ exit, sessionId: hot.binding?.sessionId }, "hot process died");
       else logger.debug({ exit, reason: hot.retireReason }, "hot process retired");
     });
-    void hot.ended.then(async () => {
+    const forgotten = hot.ended.then(async () => {
       this.processes.delete(hot);
       this.deps.slots.release();
       await this.deps.tokens.revoke(hot.tokenId);
       if (hot.binding === null) await rm(hot.cwd, { recursive: true, force: true });
     });
+    this.forgetting.add(forgotten);
+    void forgotten.finally(() => this.forgetting.delete(forgotten));
   }
 
   private refill(): void {
