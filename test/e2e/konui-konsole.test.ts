@@ -3,40 +3,17 @@
 // creates a kontask with its own KONUI_TOKEN (refused once the process is gone), and an
 // attachment the agent reads from its workspace.
 
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
-import { parseConfig, start as startKonsole, type RunningKonsole } from "@kon/konsole";
-import { loadConfig, start as startKonui, type RunningKonui } from "@kon/konui";
-import { createLogger } from "@kon/konui/logger";
 import type { Kontask, KontaskPage, Message, SendMessageResult } from "@kon/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClaudeHome, type ClaudeHome } from "../support/claude-env.ts";
 import { DashboardStream } from "../support/dashboard-stream.ts";
-import { loopForever, memory, startMessagesApi, toolCall, userPrompts, type MessagesApi, type Scenario } from "../support/messages-api.ts";
+import { loopForever, memory, toolCall, userPrompts, type Scenario } from "../support/messages-api.ts";
+import { createKontaskWithOwnToken } from "./kontask-scenario.ts";
+import { startStack, type Stack } from "./stack.ts";
 
-const ADMIN_PASSWORD = "e2e-admin-password";
-const serviceToken = randomBytes(24).toString("hex");
-
-let api: MessagesApi;
-let home: ClaudeHome;
-let konui: RunningKonui;
-let konsole: RunningKonsole;
-let token: string;
+let stack: Stack;
 let tokenFile: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A message naming an attached CSV gets a Bash `cat` of it, then the file's content quoted back. */
 function readAttachment(request: Parameters<Scenario>[0]): ReturnType<Scenario> | undefined {
@@ -49,17 +26,10 @@ function readAttachment(request: Parameters<Scenario>[0]): ReturnType<Scenario> 
  * "loop" asks for Bash forever; "kontask" makes Claude curl konui with its own token; an
  * attached CSV is read with `cat`; the rest is `memory()`.
  */
-function scenario(): Scenario {
+function scenario(tokenFile: string): Scenario {
   const remember = memory();
   const loop = loopForever();
-  const createKontask = toolCall("Bash", {
-    command:
-      `printf %s "$KONUI_TOKEN" > ${JSON.stringify(tokenFile)} && ` +
-      `curl -s -o /dev/null -w 'HTTP %{http_code}' -X POST "$KONUI_URL/api/kontasks" ` +
-      `-H "Authorization: Bearer $KONUI_TOKEN" -H 'content-type: application/json' ` +
-      `-d '{"title":"Made by Claude","status":"completed","context":{"output":"<p>done</p>"}}'`,
-    description: "create a kontask",
-  });
+  const createKontask = createKontaskWithOwnToken(tokenFile);
   return (request) => {
     const last = userPrompts(request).at(-1) ?? "";
     if (/loop/i.test(last)) return loop(request);
@@ -68,68 +38,21 @@ function scenario(): Scenario {
   };
 }
 
-async function call<T>(method: string, url: string, body?: unknown, bearer = token): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${konui.url}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-async function newSession(): Promise<string> {
-  const res = await call<{ id: string }>("POST", "/api/agents/claude/session", { title: "e2e" });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-async function send(sessionId: string, text: string): Promise<Message> {
-  const res = await call<{ message: Message }>("POST", `/api/agents/claude/sessions/${sessionId}/message`, { text });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.message;
-}
+const call: Stack["call"] = (method, url, body, bearer) => stack.call(method, url, body, bearer);
+const newSession = (): Promise<string> => stack.newSession();
+const send = async (sessionId: string, text: string): Promise<Message> => (await stack.send(sessionId, text)).message;
 
 beforeAll(async () => {
-  home = createClaudeHome();
-  tokenFile = path.join(home.root, "konui-token");
-  api = await startMessagesApi({ scenario: scenario() });
-  const konsolePort = await freePort();
-  konui = await startKonui(
-    loadConfig({
-      KONUI_PORT: "0",
-      KONUI_DATA_DIR: path.join(home.root, "konui"),
-      KONSOLE_URL: `http://127.0.0.1:${konsolePort}`,
-      KONSOLE_SERVICE_TOKEN: serviceToken,
-      ADMIN_PASSWORD,
-      LOG_LEVEL: "silent",
-    }),
-    { logger: createLogger("silent"), print: () => {} },
-  );
-  konsole = await startKonsole(
-    parseConfig({
-      ...home.env(api.url),
-      KONSOLE_PORT: String(konsolePort),
-      KONSOLE_DATA_DIR: path.join(home.root, "konsole"),
-      KONUI_URL: konui.url,
-      KONSOLE_SERVICE_TOKEN: serviceToken,
-      KONSOLE_HOT_POOL_SIZE: "0",
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "silent",
-    }),
-  );
-  const login = await fetch(`${konui.url}/api/token`, {
-    method: "POST",
-    body: new URLSearchParams({ username: "admin", password: ADMIN_PASSWORD }),
+  stack = await startStack({
+    scenario: (home) => {
+      tokenFile = path.join(home.root, "konui-token");
+      return scenario(tokenFile);
+    },
   });
-  expect(login.status).toBe(200);
-  token = ((await login.json()) as { access_token: string }).access_token;
 });
 
 afterAll(async () => {
-  await konsole?.stop();
-  await konui?.stop();
-  await api?.stop();
-  await home?.cleanup();
+  await stack?.stop();
 });
 
 describe("konui + konsole + the real claude CLI", () => {
@@ -162,7 +85,7 @@ describe("konui + konsole + the real claude CLI", () => {
   });
 
   it("delivers an asynchronous send's reply over the dashboard WebSocket, from konsole's event stream", async () => {
-    const stream = await DashboardStream.open(konui.url, token);
+    const stream = await DashboardStream.open(stack.konui.url, stack.token);
     try {
       expect(await stream.until((f) => f.type === "hello")).toMatchObject({ user: { username: "admin" } });
       const sessionId = await newSession();
@@ -191,15 +114,9 @@ describe("konui + konsole + the real claude CLI", () => {
 
     const processToken = fs.readFileSync(tokenFile, "utf8");
     expect(processToken.startsWith("kpt_")).toBe(true);
-    // Sends are hot: the process outlives its turn. A reset retires it, and konsole revokes its token.
+    // Sends are hot: the process outlives its turn. A reset retires it; konui refuses its token at once.
     expect((await call("POST", `/api/agents/claude/sessions/${sessionId}/reset`)).status).toBe(200);
-    let status = 0;
-    for (let i = 0; i < 100; i++) {
-      status = (await call("GET", "/api/me", undefined, processToken)).status;
-      if (status === 401) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(status).toBe(401);
+    expect((await call("GET", "/api/me", undefined, processToken)).status).toBe(401);
   });
 
   it("hands an attached CSV to the agent, which reads it with `cat uploads/<name>`", async () => {
@@ -207,9 +124,9 @@ describe("konui + konsole + the real claude CLI", () => {
     const form = new FormData();
     form.set("text", "Summarise the attached numbers");
     form.append("files", new File(["city,count\nOslo,42\n"], "numbers.csv", { type: "text/csv" }));
-    const res = await fetch(`${konui.url}/api/agents/claude/sessions/${sessionId}/message`, {
+    const res = await fetch(`${stack.konui.url}/api/agents/claude/sessions/${sessionId}/message`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${stack.token}` },
       body: form,
     });
     const body = (await res.json()) as SendMessageResult;

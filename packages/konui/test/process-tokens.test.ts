@@ -52,6 +52,9 @@ describe("POST /internal/process-tokens", () => {
   it("validates the request", async () => {
     expect((await issue({ sessionId: "../etc", userId: aliceId, processId: "p" })).status).toBe(400);
     expect((await issue({ sessionId, userId: "nobody", processId: "p" })).status).toBe(400);
+    expect((await issue({ sessionId: "00000000-0000-4000-8000-000000000000", userId: aliceId, processId: "p" })).status).toBe(400);
+    const bobSession = String((await json(await h.call("POST", "/api/agents/claude/session", { token: await h.userToken("bob") }))).id);
+    expect((await issue({ sessionId: bobSession, userId: aliceId, processId: "p" })).status).toBe(400);
     expect((await issue({ sessionId, userId: aliceId, processId: "p", ttlSec: 5 })).status).toBe(400);
   });
 });
@@ -133,6 +136,6 @@ describe("revocation, expiry, sweeping and stats", () => {
     await h.call("DELETE", `/internal/process-tokens/${tokenId}`, { token: SERVICE_TOKEN });
     const stats = await json(await h.call("GET", "/api/sessions/stats", { token: admin }));
     // humans: admin's login (twice: harness + beforeEach) and alice's
-    expect(stats).toEqual({ claudeSessions: 2, humanSessions: 3, summary: "Claude sessions 2 / Human sessions 3" });
+    expect(stats).toEqual({ claudeSessions: 2, poolTokens: 0, humanSessions: 3, summary: "Claude sessions 2 / Human sessions 3" });
   });
 });

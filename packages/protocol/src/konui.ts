@@ -103,8 +103,10 @@ export const Whoami = z.discriminatedUnion("kind", [
 export type Whoami = z.infer<typeof Whoami>;
 
 export const SessionStats = z.object({
-  /** Live (unexpired) process tokens: one per running Claude process. */
+  /** Live (unexpired) process tokens bound to a session: one per Claude process serving one. */
   claudeSessions: z.number().int().nonnegative(),
+  /** Live process tokens of pre-warmed pool processes no session has claimed yet (not in `claudeSessions`). */
+  poolTokens: z.number().int().nonnegative(),
   /** Live (unexpired, not logged out) human access tokens. */
   humanSessions: z.number().int().nonnegative(),
   summary: z.string(),

@@ -43,6 +43,7 @@ export function userRoutes(s: Services) {
       const humanSessions = s.accessTokens.countLive();
       const body: SessionStats = {
         claudeSessions,
+        poolTokens: s.processTokens.countPooled(),
         humanSessions,
         summary: `Claude sessions ${claudeSessions} / Human sessions ${humanSessions}`,
       };

@@ -1,4 +1,5 @@
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Times are epoch milliseconds; the API turns them into ISO strings.
 
@@ -32,14 +33,24 @@ export const processTokens = sqliteTable(
     id: text("id").primaryKey(),
     /** sha256 of the token; the token itself is never stored. */
     tokenHash: text("token_hash").notNull().unique(),
-    sessionId: text("session_id").notNull(),
-    userId: text("user_id").notNull(),
+    /** Null while a pool token is unbound; set with `userId` and `boundAt`, once. */
+    sessionId: text("session_id"),
+    userId: text("user_id"),
     processId: text("process_id").notNull(),
     scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
+    /** When the token was tied to its session: at issue, or when a pool token was bound. */
+    boundAt: integer("bound_at"),
   },
-  (t) => [index("process_tokens_expires_at").on(t.expiresAt)],
+  (t) => [
+    index("process_tokens_expires_at").on(t.expiresAt),
+    index("process_tokens_session").on(t.sessionId),
+    check(
+      "process_tokens_bound_together",
+      sql`(bound_at is null) = (session_id is null) and (bound_at is null) = (user_id is null)`,
+    ),
+  ],
 );
 
 export const kontasks = sqliteTable(

@@ -59,15 +59,20 @@ export function sessionRoutes(s: Services) {
     })
     .post("/agents/:name/sessions/:id/reset", async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
+      const requestedAt = s.now();
       await s.konsole.resetSession(session.id);
       const reset = s.sessions.resetMemory(session.id);
       if (!reset) throw new ApiError("not_found", "No such session");
+      // konsole retires the old process and revokes its token once it has exited; refuse it now.
+      // A process bound after the request (a send racing the reset) keeps its token.
+      s.processTokens.revokeSession(session.id, requestedAt);
       return c.json(s.sessions.present(reset), 200);
     })
     .delete("/agents/:name/sessions/:id", async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
       await s.konsole.deleteSession(session.id);
       s.sessions.delete(session.id);
+      s.processTokens.revokeSession(session.id);
       await fs.rm(s.sender.uploadsDir(session.id), { recursive: true, force: true });
       return c.body(null, 204);
     })
