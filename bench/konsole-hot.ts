@@ -1,40 +1,72 @@
 // Hot sessions against cold turns, interleaved, against an instant Messages API stand-in:
 //   first prompt of a new conversation: cold (spawn --session-id)  vs  from the pre-warmed pool
 //   next prompt of that conversation:   cold (spawn --resume)      vs  on the live hot process
-// Time to first event is from sending the request to the first model output konsole journals
-// for the turn; total is until `?wait=true` answers. Also prints RSS per hot process.
+// Every konsole figure is taken the way konsole's client sees it: time to first event is from
+// sending the prompt's HTTP request to the arrival of the turn's first model output (an
+// `assistant` or `stream_event` line) over konsole's journal WebSocket; total is until
+// `?wait=true` answers. The same prompts run on the CLI directly (no konsole) in the same rounds,
+// in the same order, with a spare process started ahead like the pool's, timed from the spawn
+// (cold) or the stdin line (hot) to the first model output line on stdout: the floor konsole's
+// figures can reach. Also prints RSS per hot process.
 //   tsx bench/konsole-hot.ts [rounds=10]
 
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { HotStatus, Turn } from "@kon/protocol";
+import type { ClaudeEvent, HotStatus, Turn } from "@kon/protocol";
 import { memory } from "../test/support/messages-api.ts";
+import { startClaude, type ClaudeProcess } from "../test/support/run-claude.ts";
 import { median, startBenchKonsole } from "./support/bench-konsole.ts";
+import { isModelOutput, openJournalSocket } from "./support/journal-socket.ts";
 
 const rounds = Number(process.argv[2] ?? 10);
 const bench = await startBenchKonsole(memory(), { KONSOLE_HOT_POOL_SIZE: "1", KONSOLE_MAX_PROCESSES: "4" });
-const { konsole } = bench;
+const { konsole, home, childEnv } = bench;
+const journal = await openJournalSocket(konsole.url, bench.serviceToken);
 
 interface Timing {
   ttfeMs: number;
   totalMs: number;
 }
 
-/** Sends one prompt and times it from the client's side, seeing the first model output in the journal. */
+/** Sends one prompt and times it from the client's side: first model output over the WebSocket, and the answer. */
 async function timedPrompt(route: string, sessionId: string, text: string): Promise<Timing> {
-  let firstEventAt: number | undefined;
-  const unsubscribe = konsole.journal.subscribe((entry) => {
-    if (entry.sessionId !== sessionId || firstEventAt !== undefined || entry.payload.type !== "claude") return;
-    const line = entry.payload.line;
-    if (line.kind === "event" && (line.event.type === "assistant" || line.event.type === "stream_event")) firstEventAt = performance.now();
-  });
+  const firstEvent = journal.nextEntry((entry) => entry.sessionId === sessionId && isModelOutput(entry));
   const began = performance.now();
   const response = await bench.call("POST", `/sessions/${sessionId}/${route}?wait=true`, { userId: "bench", text, maxTurns: 50 });
   const totalMs = performance.now() - began;
-  unsubscribe();
   const turn = (await response.json()) as Turn;
   if (turn.status !== "succeeded") throw new Error(`${route} ${sessionId}: turn ${turn.status} ${turn.error?.message ?? ""}`);
-  return { ttfeMs: (firstEventAt ?? performance.now()) - began, totalMs };
+  return { ttfeMs: (await firstEvent) - began, totalMs };
+}
+
+const isModelEvent = (event: ClaudeEvent): boolean => event.type === "assistant" || event.type === "stream_event";
+
+/** One prompt on a `claude` process run directly, from `began` to its first model output line and its result. */
+async function timedDirect(claude: ClaudeProcess, text: string, began = performance.now()): Promise<Timing> {
+  const from = claude.events.length;
+  claude.send(text);
+  await claude.waitForEvent(isModelEvent, { from });
+  const ttfeMs = performance.now() - began;
+  await claude.nextResult();
+  return { ttfeMs, totalMs: performance.now() - began };
+}
+
+const args = (conversation: string): string[] => ["--max-turns", "50", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep", conversation];
+
+async function endDirect(claude: ClaudeProcess): Promise<void> {
+  claude.endInput();
+  await claude.exited;
+  await claude.kill();
+}
+
+/** A cold prompt on the CLI directly: spawn, one line, until its result; then it exits. */
+async function directCold(conversation: string, text: string): Promise<Timing> {
+  const began = performance.now();
+  const claude = startClaude({ args: args(conversation), env: childEnv, cwd: home.cwd });
+  const timing = await timedDirect(claude, text, began);
+  await endDirect(claude);
+  return timing;
 }
 
 const hotStatus = async (): Promise<HotStatus> => (await (await bench.call("GET", "/hot/status")).json()) as HotStatus;
@@ -49,15 +81,19 @@ async function settle(): Promise<void> {
   }
 }
 
-const samples = { coldFirst: [] as Timing[], poolFirst: [] as Timing[], coldNext: [] as Timing[], hotNext: [] as Timing[] };
+const samples = {
+  coldFirst: [] as Timing[],
+  poolFirst: [] as Timing[],
+  coldNext: [] as Timing[],
+  hotNext: [] as Timing[],
+  directColdNext: [] as Timing[],
+  directHotNext: [] as Timing[],
+};
 const rss: number[] = [];
 
-async function round(index: number, measured: boolean): Promise<void> {
+async function konsoleRound(index: number, record: (key: keyof typeof samples, timing: Timing) => void): Promise<void> {
   const cold = `cold-${index}`;
   const hot = `hot-${index}`;
-  const record = (key: keyof typeof samples, timing: Timing): void => {
-    if (measured) samples[key].push(timing);
-  };
   const steps: Array<() => Promise<void>> = [
     async () => record("coldFirst", await timedPrompt("turns", cold, "Remember 4")),
     async () => record("poolFirst", await timedPrompt("hot-prompt", hot, "Remember 4")),
@@ -72,11 +108,59 @@ async function round(index: number, measured: boolean): Promise<void> {
       await step();
     }
   }
-  if (measured) {
-    for (const entry of (await hotStatus()).processes) if (entry.rssBytes !== null && entry.state === "idle") rss.push(entry.rssBytes);
-  }
+  for (const entry of (await hotStatus()).processes) if (entry.rssBytes !== null && entry.state === "idle") rss.push(entry.rssBytes);
   await bench.call("DELETE", `/sessions/${hot}`);
   await bench.call("DELETE", `/sessions/${cold}`);
+}
+
+/** A spare `claude` started ahead, like the pool's; a step waits until it is past its start-up work. */
+let spare: { claude: ClaudeProcess; spawnedAt: number } | undefined;
+function spawnSpare(): void {
+  spare = { claude: startClaude({ args: args(`--session-id=${randomUUID()}`), env: childEnv, cwd: home.cwd }), spawnedAt: performance.now() };
+}
+async function settleDirect(): Promise<void> {
+  if (!spare) spawnSpare();
+  await sleep(Math.max(0, 2_000 - (performance.now() - (spare?.spawnedAt ?? 0))));
+}
+
+/** The konsole round's prompts on the CLI directly, in the same order and with the same spare process. */
+async function directRound(index: number, record: (key: keyof typeof samples, timing: Timing) => void): Promise<void> {
+  const conversation = randomUUID();
+  let live: ClaudeProcess | undefined;
+  const steps: Array<() => Promise<void>> = [
+    async () => void (await directCold(`--session-id=${conversation}`, "Remember 4")),
+    async () => {
+      live = spare?.claude;
+      spawnSpare();
+      if (live) await timedDirect(live, "Remember 4");
+    },
+  ];
+  const nextSteps: Array<() => Promise<void>> = [
+    async () => record("directColdNext", await directCold(`--resume=${conversation}`, "What number?")),
+    async () => {
+      if (live) record("directHotNext", await timedDirect(live, "What number?"));
+    },
+  ];
+  for (const group of [steps, nextSteps]) {
+    for (const step of index % 2 === 0 ? group : [...group].reverse()) {
+      await settleDirect();
+      await step();
+    }
+  }
+  if (live) await endDirect(live);
+}
+
+async function round(index: number, measured: boolean): Promise<void> {
+  const record = (key: keyof typeof samples, timing: Timing): void => {
+    if (measured) samples[key].push(timing);
+  };
+  if (index % 2 === 0) {
+    await konsoleRound(index, record);
+    await directRound(index, record);
+  } else {
+    await directRound(index, record);
+    await konsoleRound(index, record);
+  }
 }
 
 const line = (label: string, values: Timing[]): { ttfe: number; total: number } => {
@@ -88,8 +172,11 @@ const line = (label: string, values: Timing[]): { ttfe: number; total: number } 
 
 try {
   await round(-1, false);
+  rss.length = 0;
   for (let index = 0; index < rounds; index++) await round(index, true);
   console.log(`hot sessions vs cold turns, ${rounds} rounds, interleaved, medians`);
+  console.log("through konsole: from sending the HTTP request to the first model output over the journal WebSocket (first event)");
+  console.log("and to the ?wait=true answer (total)");
   console.log("first prompt of a new conversation");
   const coldFirst = line("cold (spawn --session-id)", samples.coldFirst);
   const poolFirst = line("from the pre-warmed pool", samples.poolFirst);
@@ -98,8 +185,15 @@ try {
   const coldNext = line("cold (spawn --resume)", samples.coldNext);
   const hotNext = line("hot (live process)", samples.hotNext);
   console.log(`  ratio cold/hot: first event ${(coldNext.ttfe / hotNext.ttfe).toFixed(1)}x, total ${(coldNext.total / hotNext.total).toFixed(1)}x   (target: first event >= 10x)`);
+  console.log("the CLI directly, no konsole: from the spawn (cold) or the stdin line (hot) to the first model output line");
+  const directColdNext = line("cold (spawn --resume)", samples.directColdNext);
+  const directHotNext = line("hot (live process)", samples.directHotNext);
+  console.log(`  ratio cold/hot: first event ${(directColdNext.ttfe / directHotNext.ttfe).toFixed(1)}x (the CLI's own ceiling for the ratio above)`);
+  console.log(`  konsole's share of a hot follow-up's first event: ${(hotNext.ttfe - directHotNext.ttfe).toFixed(1)} ms`);
   const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
   console.log(`RSS per hot process: median ${mib(median(rss))} MiB (min ${mib(Math.min(...rss))}, max ${mib(Math.max(...rss))}, ${rss.length} samples)`);
 } finally {
+  if (spare) await endDirect(spare.claude);
+  journal.close();
   await bench.stop();
 }

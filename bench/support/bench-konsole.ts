@@ -23,6 +23,7 @@ export interface BenchKonsole {
   home: ClaudeHome;
   /** The environment a `claude` child gets (to run the CLI directly beside konsole). */
   childEnv: Record<string, string>;
+  serviceToken: string;
   call(method: string, route: string, body?: unknown): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -42,6 +43,7 @@ export async function startBenchKonsole(scenario: Scenario, env: Record<string, 
     konsole,
     home,
     childEnv,
+    serviceToken,
     call: (method, route, body) =>
       fetch(`${konsole.url}${route}`, {
         method,

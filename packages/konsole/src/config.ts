@@ -23,6 +23,18 @@ const PASS_THROUGH = [
 ] as const;
 const PASS_THROUGH_PREFIXES = ["ANTHROPIC_", "CLAUDE_CODE_", "DISABLE_"] as const;
 
+/**
+ * Set for every Claude process unless the operator sets them: they stop the CLI's traffic
+ * besides the Messages API (telemetry, error reports, update checks: DNS look-ups and requests
+ * at start and on every prompt) and change nothing a user of konsole sees.
+ */
+const QUIET_CHILD_DEFAULTS: Readonly<Record<string, string>> = {
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  DISABLE_AUTOUPDATER: "1",
+  DISABLE_TELEMETRY: "1",
+  DISABLE_ERROR_REPORTING: "1",
+};
+
 const toolList = z
   .string()
   .transform((value) => value.split(/[\s,]+/).filter((tool) => tool.length > 0));
@@ -86,14 +98,14 @@ export interface KonsoleConfig {
   /** Failures in a row after which the pool stops refilling (a crash loop). */
   hotRefillMaxFailures: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
-  /** The base environment of every Claude process (before KONUI_URL / KONUI_TOKEN). */
+  /** The base environment of every Claude process (before KONUI_URL / KONUI_TOKEN): what passes through, over the quiet defaults. */
   childEnv: Record<string, string>;
   /** Tagged into every Claude process of this konsole (by data dir), so a restart finds what it left. */
   instanceTag: string;
 }
 
 function pickChildEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const picked: Record<string, string> = {};
+  const picked: Record<string, string> = { ...QUIET_CHILD_DEFAULTS };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) continue;
     const allowed =

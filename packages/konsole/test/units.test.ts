@@ -8,13 +8,24 @@ import { tokensMatch } from "../src/http/service-token.ts";
 
 describe("config", () => {
   const base = { KONSOLE_SERVICE_TOKEN: "0123456789abcdef", CLAUDE_BIN: "/bin/true" };
+  const quiet = {
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_TELEMETRY: "1",
+    DISABLE_ERROR_REPORTING: "1",
+  };
 
   it("has defaults and splits allowed tools on spaces or commas", () => {
     const config = parseConfig({ ...base, PATH: "/bin", NODE_OPTIONS: "--inspect", ANTHROPIC_BASE_URL: "http://x", SECRET: "s" });
     expect(config).toMatchObject({ port: 7801, host: "127.0.0.1", konuiUrl: "http://127.0.0.1:7800" });
     expect(config.defaultAllowedTools).toEqual(["Bash", "Read", "Edit", "Write", "Glob", "Grep"]);
     expect(parseConfig({ ...base, KONSOLE_ALLOWED_TOOLS: "Bash, Read,Edit" }).defaultAllowedTools).toEqual(["Bash", "Read", "Edit"]);
-    expect(config.childEnv).toEqual({ PATH: "/bin", ANTHROPIC_BASE_URL: "http://x" });
+    expect(config.childEnv).toEqual({ PATH: "/bin", ANTHROPIC_BASE_URL: "http://x", ...quiet });
+  });
+
+  it("keeps Claude processes quiet unless the operator says otherwise", () => {
+    const config = parseConfig({ ...base, DISABLE_TELEMETRY: "0", DISABLE_AUTOUPDATER: "" });
+    expect(config.childEnv).toEqual({ ...quiet, DISABLE_TELEMETRY: "0" });
   });
 
   it("names every bad variable", () => {

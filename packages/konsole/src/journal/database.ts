@@ -20,6 +20,9 @@ export function openDatabase(dataDir: string): OpenDatabase {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new Database(path.join(dataDir, "konsole.sqlite"));
   sqlite.pragma("journal_mode = WAL");
+  // In WAL mode NORMAL loses no committed append when konsole crashes or is killed (the WAL is in
+  // the OS's hands at commit); only an OS crash or power cut can drop the last commits, and it
+  // never corrupts the file. FULL would fsync on every commit, i.e. on every journaled line.
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");

@@ -11,8 +11,10 @@ export class SessionStore {
     return this.db.select().from(sessions).where(eq(sessions.id, id)).get();
   }
 
-  /** The session, created with `cwd` when it does not exist yet. */
+  /** The session, created with `cwd` when it does not exist yet (a read, no write, when it does). */
   ensure(id: string, cwd: string): SessionRow {
+    const existing = this.get(id);
+    if (existing) return existing;
     const now = new Date().toISOString();
     this.db.insert(sessions).values({ id, cwd, claudeSessionId: null, createdAt: now, updatedAt: now }).onConflictDoNothing().run();
     const row = this.get(id);

@@ -71,9 +71,9 @@ export class TurnStore {
     return this.db.select().from(turns).where(eq(turns.id, id)).get();
   }
 
+  /** Applies `patch` and returns the row as it now stands (one statement: UPDATE … RETURNING). */
   update(id: string, patch: TurnPatch): TurnRow {
-    if (Object.keys(patch).length > 0) this.db.update(turns).set(patch).where(eq(turns.id, id)).run();
-    const row = this.get(id);
+    const row = Object.keys(patch).length > 0 ? this.db.update(turns).set(patch).where(eq(turns.id, id)).returning().get() : this.get(id);
     if (!row) throw new Error(`turn ${id} vanished`);
     return row;
   }

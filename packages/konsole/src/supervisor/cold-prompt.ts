@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ClaudeLine, UserMessageLine } from "@kon/protocol";
+import type { ClaudeLine, ProcessToken, UserMessageLine } from "@kon/protocol";
 import { buildChildEnv } from "../claude/child-env.ts";
 import { ClaudeProcess } from "../claude/claude-process.ts";
 import { PromptRun, type PromptOutcome } from "../claude/prompt-run.ts";
@@ -17,6 +17,8 @@ export interface ColdPromptOptions {
   instanceTag: string;
   tokens: ProcessTokenClient;
   tokenTtlSec: number;
+  /** The working directory being made ready; awaited (with the token) before the spawn. */
+  workspaceReady: Promise<void>;
   sessionId: string;
   userId: string;
   message: UserMessageLine;
@@ -25,6 +27,7 @@ export interface ColdPromptOptions {
   resultGraceMs: number;
   lingerGraceMs: number;
   stopGraceMs: number;
+  /** Called once the prompt is written to the new process. */
   onSpawned(process: ClaudeProcess, tokenId: string): void;
   onLine(line: ClaudeLine): void;
   onStderr(text: string): void;
@@ -37,18 +40,27 @@ export interface ColdPrompt {
   reaped: Promise<void>;
 }
 
+/** The process token, asked for while the workspace is made ready; a token nobody will use is given back. */
+async function tokenWithWorkspace(options: ColdPromptOptions, processId: string): Promise<ProcessToken> {
+  const [token, workspace] = await Promise.allSettled([
+    options.tokens.issue({ sessionId: options.sessionId, userId: options.userId, processId, ttlSec: options.tokenTtlSec }),
+    options.workspaceReady,
+  ]);
+  if (workspace.status === "rejected") {
+    if (token.status === "fulfilled") void options.tokens.revoke(token.value.tokenId);
+    throw workspace.reason;
+  }
+  if (token.status === "rejected") throw token.reason;
+  return token.value;
+}
+
 /**
  * A cold turn's process: token, spawn, one prompt, then stdin closed and the process reaped.
  * stdin stays open until the `result` so an interrupt can still be written.
  */
 export async function runColdPrompt(options: ColdPromptOptions): Promise<ColdPrompt> {
   const processId = randomUUID();
-  const token = await options.tokens.issue({
-    sessionId: options.sessionId,
-    userId: options.userId,
-    processId,
-    ttlSec: options.tokenTtlSec,
-  });
+  const token = await tokenWithWorkspace(options, processId);
   const process = new ClaudeProcess({
     id: processId,
     bin: options.bin,
@@ -58,8 +70,8 @@ export async function runColdPrompt(options: ColdPromptOptions): Promise<ColdPro
     logger: options.logger,
   });
   process.onStderr(options.onStderr);
-  options.onSpawned(process, token.tokenId);
   const run = new PromptRun({ process, message: options.message, resultGraceMs: options.resultGraceMs, onLine: options.onLine });
+  options.onSpawned(process, token.tokenId);
   options.control.attach(process, run);
   const outcome = await run.done;
   process.closeStdin();

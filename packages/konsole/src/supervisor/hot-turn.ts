@@ -52,8 +52,7 @@ async function promptOn(hot: HotProcess, pool: HotPool, deps: SupervisorDeps, jo
   const conversation: Conversation = { kind: hot.conversationKind, claudeSessionId: hot.claudeSessionId };
   let stderr = "";
   try {
-    await context.prepare(hot.cwd);
-    context.recordProcess(hot.process, hot.tokenId, conversation, hot.cwd);
+    await context.writeFiles(hot.cwd);
     const run = hot.runPrompt({
       message: buildUserMessage(job.params.text, job.params.images),
       resultGraceMs: deps.config.resultGraceMs,
@@ -63,6 +62,7 @@ async function promptOn(hot: HotProcess, pool: HotPool, deps: SupervisorDeps, jo
         context.onStderr(text);
       },
     });
+    context.recordProcess(hot.process, hot.tokenId, conversation, hot.cwd);
     job.control.attach(hot.process, run);
     const outcome = await run.done;
     return { outcome, stderr, conversation, cwd: hot.cwd, memoryLost: false };

@@ -37,9 +37,13 @@ export interface PromptAttempt {
 /** What a runner of either mode gets from `runTurn`. */
 export interface AttemptContext {
   logger: Logger;
-  /** Puts the turn's files into the workspace; call before the prompt is written. */
-  prepare(cwd: string): Promise<void>;
-  /** Records the process a prompt runs on, for the API and for restart recovery. */
+  /** Puts the turn's files (if any) into `<cwd>/uploads`; call before the prompt is written. */
+  writeFiles(cwd: string): Promise<void>;
+  /**
+   * Marks the turn running on the process its prompt went to (for the API and for restart
+   * recovery). Called right after the prompt is written, in the same synchronous step, so the
+   * prompt is not held back by the database and no stdout line can be journaled before it.
+   */
   recordProcess(process: ClaudeProcess, tokenId: string, conversation: Conversation, cwd: string): void;
   onLine(line: ClaudeLine): void;
   onStderr(text: string): void;
@@ -59,19 +63,28 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
   const { journal } = deps;
   const { turnId, sessionId, params, control } = job;
   const logger = deps.logger.child({ sessionId, turnId, mode: params.mode });
-  updateTurn(deps, turnId, { status: "running", startedAt: new Date().toISOString() });
+  // Set with the first process record: a memory-loss re-run keeps the turn's start.
+  let startedAt: string | null = null;
   const timer =
     params.executionTimeoutSec === undefined
       ? undefined
       : setTimeout(() => void control.stop("timeout"), params.executionTimeoutSec * 1000);
   const context: AttemptContext = {
     logger,
-    prepare: async (cwd) => {
-      await mkdir(cwd, { recursive: true });
+    writeFiles: async (cwd) => {
       await writeWorkspaceFiles(cwd, params.files);
     },
     recordProcess: (process, tokenId, conversation, cwd) => {
-      deps.turns.update(turnId, { pid: process.pid ?? null, processId: process.id, processTokenId: tokenId, claudeSessionId: conversation.claudeSessionId, cwd });
+      startedAt ??= new Date().toISOString();
+      updateTurn(deps, turnId, {
+        status: "running",
+        startedAt,
+        pid: process.pid ?? null,
+        processId: process.id,
+        processTokenId: tokenId,
+        claudeSessionId: conversation.claudeSessionId,
+        cwd,
+      });
       logger.debug({ pid: process.pid, conversation }, "prompt written to claude");
     },
     onLine: (line) => journal.append(turnId, sessionId, { type: "claude", line }),
@@ -105,7 +118,11 @@ async function runColdAttempts(deps: SupervisorDeps, job: TurnJob, pool: HotPool
   const session = sessions.get(sessionId);
   const resumeId = session?.claudeSessionId ?? null;
   const cwd = resumeId && session ? session.cwd : (params.cwd ?? session?.cwd ?? config.dataDir);
-  await context.prepare(cwd);
+  // The workspace is made ready while the process token is on its way.
+  const workspaceReady = (async () => {
+    await mkdir(cwd, { recursive: true });
+    await context.writeFiles(cwd);
+  })();
 
   const attempt = async (conversation: Conversation): Promise<ColdPrompt> => {
     const prompt = await runColdPrompt({
@@ -117,6 +134,7 @@ async function runColdAttempts(deps: SupervisorDeps, job: TurnJob, pool: HotPool
       instanceTag: config.instanceTag,
       tokens: deps.tokens,
       tokenTtlSec: tokenTtlSec(params),
+      workspaceReady,
       sessionId,
       userId: params.userId,
       message: buildUserMessage(params.text, params.images),
