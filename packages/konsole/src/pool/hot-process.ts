@@ -121,6 +121,8 @@ export class HotProcess {
 
   finishPrompt(): void {
     this.busy = false;
+    // A process that has answered a prompt is ready, however young it is.
+    this.settled = this.alive;
     this.prompts += 1;
     this.lastUsedAt = Date.now();
   }
