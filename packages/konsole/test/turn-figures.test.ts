@@ -5,7 +5,7 @@ import { costOf, contextWindowOf } from "../src/claude/pricing.ts";
 import { TurnAccumulator } from "../src/claude/turn-accumulator.ts";
 import { buildTurnFigures } from "../src/claude/turn-figures.ts";
 
-const fixtures = new URL("../../../../shared/fixtures/claude-cli-2.1.329/", import.meta.url);
+const fixtures = new URL("../../protocol/test/fixtures/claude-cli-2.1.329/", import.meta.url);
 
 function replay(name: string, dropResult = false): TurnAccumulator {
   const accumulator = new TurnAccumulator(0);
