@@ -32,26 +32,35 @@ const services = ["konsole", "konui"].map((name) => {
     cwd: root,
     env,
     stdio: ["ignore", "inherit", "inherit"],
+    // Own process groups, so Ctrl-C reaches only this script and it can stop them in order.
+    detached: true,
   });
   return { name, child, exited: new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal }))) };
 });
 
 let stopping = false;
-function stopAll(signal) {
+// konsole first: while it ends its processes it still revokes their tokens at konui.
+async function stopAll() {
   if (stopping) return;
   stopping = true;
-  for (const { child } of services) if (child.exitCode === null) child.kill(signal);
+  for (const { child, exited } of services) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  }
 }
-// Ctrl-C reaches the children from the terminal too; forwarding covers `kill` of this process alone.
-process.on("SIGINT", () => stopAll("SIGINT"));
-process.on("SIGTERM", () => stopAll("SIGTERM"));
+process.on("SIGINT", () => void stopAll());
+process.on("SIGTERM", () => void stopAll());
+// Never leave a service behind, whatever ends this script.
+process.on("exit", () => {
+  for (const { child } of services) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
 
 for (const { name, exited } of services) {
   exited.then(({ code, signal }) => {
     if (!stopping) {
       console.error(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
       process.exitCode = 1;
-      stopAll("SIGTERM");
+      void stopAll();
     }
   });
 }
