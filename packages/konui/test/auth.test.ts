@@ -47,12 +47,12 @@ describe("POST /api/token", () => {
     expect(await json(wrongPassword)).toEqual(await json(unknownUser));
   });
 
-  it("answers 400 on missing fields, malformed JSON or a wrong content type", async () => {
+  it("answers 400 on missing fields or malformed JSON, 415 on a wrong content type", async () => {
     expect((await h.call("POST", "/api/token", { body: { username: "admin" } })).status).toBe(400);
     const malformed = await h.call("POST", "/api/token", { body: "{nope", headers: { "content-type": "application/json" } });
     expect(malformed.status).toBe(400);
     expect(await json(malformed)).toEqual({ error: { code: "bad_request", message: "Malformed JSON body" } });
-    expect((await h.call("POST", "/api/token", { body: "x", headers: { "content-type": "text/plain" } })).status).toBe(400);
+    expect((await h.call("POST", "/api/token", { body: "x", headers: { "content-type": "text/plain" } })).status).toBe(415);
   });
 
   it("slows repeated failures down per user, then lets the user in once the wait is over", async () => {

@@ -64,15 +64,15 @@ describe("bad input", () => {
   });
 
   it.each([
-    ["malformed JSON", rawJson("{")],
-    ["a JSON array", rawJson("[]")],
-    ["JSON null", rawJson("null")],
-    ["a wrong type", { body: { text: 5 } }],
-    ["a text/plain body", { body: "{}", headers: { "content-type": "text/plain" } }],
-    ["multipart without a boundary", { body: "abc", headers: { "content-type": "multipart/form-data" } }],
-    ["a broken multipart body", { body: "--x\r\nbroken", headers: { "content-type": "multipart/form-data; boundary=x" } }],
-  ])("refuses a send with %s (400), storing nothing", async (_what, options) => {
-    await expectError("POST", `/api/agents/claude/sessions/${aliceSession}/message`, { token: alice, ...options }, 400);
+    ["malformed JSON", 400, rawJson("{")],
+    ["a JSON array", 400, rawJson("[]")],
+    ["JSON null", 400, rawJson("null")],
+    ["a wrong type", 400, { body: { text: 5 } }],
+    ["a text/plain body", 415, { body: "{}", headers: { "content-type": "text/plain" } }],
+    ["multipart without a boundary", 400, { body: "abc", headers: { "content-type": "multipart/form-data" } }],
+    ["a broken multipart body", 400, { body: "--x\r\nbroken", headers: { "content-type": "multipart/form-data; boundary=x" } }],
+  ] as const)("refuses a send with %s (%i), storing nothing", async (_what, status, options: Parameters<typeof h.call>[2]) => {
+    await expectError("POST", `/api/agents/claude/sessions/${aliceSession}/message`, { token: alice, ...options }, status);
     const session = await json<{ messages: unknown[] }>(await h.call("GET", `/api/agents/claude/sessions/${aliceSession}`, { token: alice }));
     expect(session.messages).toEqual([]);
   });

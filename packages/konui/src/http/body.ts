@@ -14,7 +14,7 @@ async function jsonValue(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === "") return {};
   if (!isJson(c.req.header("content-type"))) {
-    throw new ApiError("bad_request", "Expected a JSON body (Content-Type: application/json)");
+    throw new ApiError("unsupported_media_type", "Expected a JSON body (Content-Type: application/json)");
   }
   try {
     return JSON.parse(text);
