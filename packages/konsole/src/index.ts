@@ -5,6 +5,7 @@ import { createApp } from "./app.ts";
 import { loadConfig, type KonsoleConfig } from "./config.ts";
 import { openDatabase } from "./journal/database.ts";
 import { SessionStore } from "./journal/session-store.ts";
+import { TokenLedger } from "./journal/token-ledger.ts";
 import { TurnJournal } from "./journal/turn-journal.ts";
 import { TurnStore } from "./journal/turn-store.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -31,13 +32,15 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.dataDir);
   const journal = new TurnJournal(database.db);
-  const tokens = new ProcessTokenClient({ konuiUrl: config.konuiUrl, serviceToken: config.serviceToken, logger });
+  const tokenLedger = new TokenLedger(database.db);
+  const tokens = new ProcessTokenClient({ konuiUrl: config.konuiUrl, serviceToken: config.serviceToken, logger, heldTokens: tokenLedger });
   const supervisor = new Supervisor({
     config,
     sessions: new SessionStore(database.db),
     turns: new TurnStore(database.db),
     journal,
     tokens,
+    tokenLedger,
     logger,
   });
   const recovered = await supervisor.recover();

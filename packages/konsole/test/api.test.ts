@@ -1,18 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { ErrorBody, Health } from "@kon/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/konsole-harness.ts";
 
-let h: KonsoleHarness;
-
-beforeAll(async () => {
-  h = await startKonsoleHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useKonsoleHarness();
 
 async function expectError(response: Response, status: number, code?: string): Promise<void> {
   expect(response.status).toBe(status);

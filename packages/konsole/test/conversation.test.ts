@@ -1,17 +1,9 @@
 import { existsSync, rmSync } from "node:fs";
 import type { JournalEntry, KonsoleSession, TurnEventsPage } from "@kon/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+import { describe, expect, it } from "vitest";
+import { useKonsoleHarness } from "./support/konsole-harness.ts";
 
-let h: KonsoleHarness;
-
-beforeAll(async () => {
-  h = await startKonsoleHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useKonsoleHarness();
 
 async function session(id: string): Promise<KonsoleSession> {
   return (await (await h.request("GET", `/sessions/${id}`)).json()) as KonsoleSession;

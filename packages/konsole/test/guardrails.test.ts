@@ -3,37 +3,16 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Turn } from "@kon/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loopForever, memory, toolCall } from "../../../test/support/messages-api.ts";
 import { processGroupAlive } from "../src/claude/process-group.ts";
 import { findTaggedProcesses } from "../src/claude/process-tag.ts";
 import { parseConfig } from "../src/config.ts";
 import { start } from "../src/index.ts";
 import { silentLogger } from "../src/logger.ts";
-import { isFinished, isRunning, SERVICE_TOKEN, startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+import { isFinished, isRunning, SERVICE_TOKEN, useKonsoleHarness } from "./support/konsole-harness.ts";
 
-let h: KonsoleHarness;
-
-beforeAll(async () => {
-  h = await startKonsoleHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
-
-async function waitForToolCalls(turnId: string, count: number): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const response = await h.request("GET", `/turns/${turnId}/events?limit=1000`);
-        const { entries } = (await response.json()) as { entries: { payload: { type: string; line?: { kind: string; event?: { type: string } } } }[] };
-        return entries.filter((entry) => entry.payload.line?.event?.type === "user").length;
-      },
-      { timeout: 30_000, interval: 100 },
-    )
-    .toBeGreaterThanOrEqual(count);
-}
+const h = useKonsoleHarness();
 
 describe("guardrails", () => {
   it("fails a turn that hits max turns with the exact message", async () => {
@@ -63,7 +42,7 @@ describe("guardrails", () => {
     h.api.setScenario(loopForever());
     const { turn } = await h.startTurn("interrupt", { text: "loop forever please", maxTurns: 500 });
     await h.waitForStatus(turn.id, isRunning);
-    await waitForToolCalls(turn.id, 2);
+    await h.waitForToolCalls(turn.id, 2);
     const response = await h.request("POST", `/turns/${turn.id}/interrupt`);
     expect(response.status).toBe(200);
     const stopped = (await response.json()) as Turn;

@@ -1,19 +1,12 @@
 import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ErrorBody, type TurnAccepted } from "@kon/protocol";
+import { describe, expect, it } from "vitest";
 import { memory, slow } from "../../../test/support/messages-api.ts";
 import { processGroupAlive } from "../src/claude/process-group.ts";
-import { isFinished, isRunning, startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+import { isFinished, isRunning, useKonsoleHarness } from "./support/konsole-harness.ts";
 
 describe("a hot process that dies", () => {
-  let h: KonsoleHarness;
-
-  beforeAll(async () => {
-    h = await startKonsoleHarness();
-  }, 60_000);
-
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useKonsoleHarness();
 
   it("between prompts: the next prompt resumes the conversation", async () => {
     const first = await h.hotPrompt("killed-idle", { text: "Remember 42" });
@@ -49,15 +42,7 @@ describe("a hot process that dies", () => {
 });
 
 describe("hot process lifetimes", () => {
-  let h: KonsoleHarness;
-
-  beforeAll(async () => {
-    h = await startKonsoleHarness({ env: { KONSOLE_HOT_IDLE_SEC: "1" } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useKonsoleHarness({ env: { KONSOLE_HOT_IDLE_SEC: "1" } });
 
   it("retires an idle process after its TTL; the next prompt resumes with memory and stays hot", async () => {
     const first = await h.hotPrompt("idle-1", { text: "Remember 8" });
@@ -76,16 +61,8 @@ describe("hot process lifetimes", () => {
 });
 
 describe("a process token shorter than the maximum age", () => {
-  let h: KonsoleHarness;
-
-  beforeAll(async () => {
-    // Tokens live 122 s; a hot process is retired 120 s before its token expires.
-    h = await startKonsoleHarness({ konuiMaxTtlSec: 122 });
-  }, 60_000);
-
-  afterAll(async () => {
-    await h?.stop();
-  });
+  // Tokens live 122 s; a hot process is retired 120 s before its token expires.
+  const h = useKonsoleHarness({ konuiMaxTtlSec: 122 });
 
   it("retires the process before its token expires, and the session resumes", async () => {
     const first = await h.hotPrompt("token-life", { text: "Remember 1" });
@@ -99,15 +76,7 @@ describe("a process token shorter than the maximum age", () => {
 });
 
 describe("a resumed session whose transcript is gone", () => {
-  let h: KonsoleHarness;
-
-  beforeAll(async () => {
-    h = await startKonsoleHarness({ env: { KONSOLE_HOT_MAX_PROMPTS: "1" } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useKonsoleHarness({ env: { KONSOLE_HOT_MAX_PROMPTS: "1" } });
 
   it("retires a process after its maximum prompts, then starts over when the transcript is gone", async () => {
     const first = await h.hotPrompt("max-prompts", { text: "Remember 6" });
@@ -122,4 +91,38 @@ describe("a resumed session whose transcript is gone", () => {
     expect(third).toMatchObject({ status: "succeeded", memoryLost: true, reply: "I don't know" });
     expect(third.claudeSessionId).not.toBe(first.claudeSessionId);
   }, 90_000);
+});
+
+describe("a turn longer than a hot process may live", () => {
+  // A hot process may be 60 s old; tokens live 150 s, so a fresh one gets 30 s before its retirement.
+  const h = useKonsoleHarness({ env: { KONSOLE_HOT_MAX_AGE_SEC: "60" }, konuiMaxTtlSec: 150 });
+
+  const hotRequest = (sessionId: string, executionTimeoutSec: number) =>
+    h.request("POST", `/sessions/${sessionId}/hot-prompt`, { userId: "u1", text: "Remember 3", executionTimeoutSec });
+
+  async function expectRefused(response: Response, executionTimeoutSec: number, limitSec: number): Promise<void> {
+    expect(response.status).toBe(400);
+    const { error } = ErrorBody.parse(await response.json());
+    expect(error.code).toBe("bad_request");
+    expect(error.message).toContain(`executionTimeoutSec ${executionTimeoutSec}`);
+    expect(error.message).toContain(`${limitSec} s`);
+    expect(error.details).toEqual({ executionTimeoutSec, limitSec });
+  }
+
+  it("is refused at request time, and fails before any spawn when konui's tokens are the shorter limit", async () => {
+    await expectRefused(await hotRequest("long-1", 61), 61, 60);
+
+    // konsole learns konui's cap from the first token it gets: that turn fails at once, spawning nothing.
+    const accepted = (await (await hotRequest("long-1", 45)).json()) as TurnAccepted;
+    const failed = await h.waitForStatus(accepted.turn.id, isFinished);
+    expect(failed).toMatchObject({ status: "failed", pid: null, error: { code: "spawn_failed" } });
+    expect(failed.error?.message).toMatch(/executionTimeoutSec 45 .*\(30 s/);
+    expect(h.konui.issued.map((entry) => entry.revokedAt !== null)).toEqual([true]);
+    await expectRefused(await hotRequest("long-1", 45), 45, 30);
+
+    const fits = await h.hotPrompt("long-2", { text: "Remember 4", executionTimeoutSec: 30 });
+    expect(fits).toMatchObject({ status: "succeeded", reply: "OK" });
+    // A cold turn's token is asked for as long as the turn needs.
+    expect((await h.runTurn("long-3", { text: "Remember 5", executionTimeoutSec: 45 })).status).toBe("succeeded");
+  }, 60_000);
 });

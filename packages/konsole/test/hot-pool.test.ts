@@ -1,22 +1,14 @@
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HotStatus } from "@kon/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { processGroupAlive } from "../src/claude/process-group.ts";
-import { startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/konsole-harness.ts";
 
 const idlePool = (status: HotStatus): HotStatus["processes"] => status.processes.filter((entry) => entry.sessionId === null && entry.state === "idle");
 
 describe("the pre-warmed pool", () => {
-  let h: KonsoleHarness;
-
-  beforeAll(async () => {
-    h = await startKonsoleHarness({ env: { KONSOLE_HOT_POOL_SIZE: "2", KONSOLE_MAX_PROCESSES: "4" } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useKonsoleHarness({ env: { KONSOLE_HOT_POOL_SIZE: "2", KONSOLE_MAX_PROCESSES: "4" } });
 
   it("warms up to its target, serves a new conversation from it and refills", async () => {
     await expect.poll(async () => idlePool(await h.hotStatus()).length, { timeout: 30_000, interval: 200 }).toBe(2);
@@ -56,22 +48,38 @@ describe("the pre-warmed pool", () => {
   }, 60_000);
 });
 
+describe("a pool that follows demand", () => {
+  const h = useKonsoleHarness({ env: { KONSOLE_HOT_POOL_SIZE: "1" } });
+  const warmWith = async (maxTurns: number) => {
+    await expect.poll(async () => idlePool(await h.hotStatus()).map((entry) => entry.maxTurns), { timeout: 30_000, interval: 200 }).toEqual([maxTurns]);
+    const [warm] = idlePool(await h.hotStatus());
+    if (!warm) throw new Error("no warm pool process");
+    return warm;
+  };
+
+  it("warms the profile new conversations asked for and serves the next one from it", async () => {
+    const warm50 = await warmWith(50);
+    const chat = await h.hotPrompt("demand-1", { text: "Remember 20", maxTurns: 20 });
+    expect(chat.status).toBe("succeeded");
+    expect(chat.pid).not.toBe(warm50.pid);
+
+    // Nobody wants a 50 now: it is retired and a 20 is warmed in its place.
+    const warm20 = await warmWith(20);
+    await expect.poll(() => processGroupAlive(warm50.pid ?? 0), { timeout: 15_000 }).toBe(false);
+    const next = await h.hotPrompt("demand-2", { text: "Remember 21", maxTurns: 20 });
+    expect(next).toMatchObject({ status: "succeeded", pid: warm20.pid, claudeSessionId: warm20.claudeSessionId });
+    await warmWith(20);
+  }, 90_000);
+});
+
 describe("a crash loop", () => {
-  let h: KonsoleHarness;
-
-  beforeAll(async () => {
-    h = await startKonsoleHarness({
-      env: {
-        CLAUDE_BIN: "/nonexistent/claude",
-        KONSOLE_HOT_POOL_SIZE: "1",
-        KONSOLE_HOT_REFILL_BACKOFF_MS: "100",
-        KONSOLE_HOT_REFILL_MAX_FAILURES: "3",
-      },
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await h?.stop();
+  const h = useKonsoleHarness({
+    env: {
+      CLAUDE_BIN: "/nonexistent/claude",
+      KONSOLE_HOT_POOL_SIZE: "1",
+      KONSOLE_HOT_REFILL_BACKOFF_MS: "100",
+      KONSOLE_HOT_REFILL_MAX_FAILURES: "3",
+    },
   });
 
   it("backs off, stops refilling and says so in status instead of spinning", async () => {
@@ -101,15 +109,7 @@ describe("a crash loop", () => {
 });
 
 describe("the process cap", () => {
-  let h: KonsoleHarness;
-
-  beforeAll(async () => {
-    h = await startKonsoleHarness({ env: { KONSOLE_MAX_PROCESSES: "2" } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useKonsoleHarness({ env: { KONSOLE_MAX_PROCESSES: "2" } });
 
   it("retires the least recently used idle hot process to make room", async () => {
     const a = await h.hotPrompt("cap-a", { text: "Remember 1" });

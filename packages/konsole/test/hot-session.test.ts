@@ -1,31 +1,10 @@
 import type { Turn } from "@kon/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loopForever, memory, toolCall } from "../../../test/support/messages-api.ts";
 import { processAlive, processGroupAlive } from "../src/claude/process-group.ts";
-import { isRunning, startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+import { isRunning, useKonsoleHarness } from "./support/konsole-harness.ts";
 
-let h: KonsoleHarness;
-
-beforeAll(async () => {
-  h = await startKonsoleHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
-
-async function waitForToolCalls(turnId: string, count: number): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const response = await h.request("GET", `/turns/${turnId}/events?limit=1000`);
-        const { entries } = (await response.json()) as { entries: { payload: { line?: { event?: { type: string } } } }[] };
-        return entries.filter((entry) => entry.payload.line?.event?.type === "user").length;
-      },
-      { timeout: 30_000, interval: 100 },
-    )
-    .toBeGreaterThanOrEqual(count);
-}
+const h = useKonsoleHarness();
 
 describe("a hot session", () => {
   it("keeps one process between prompts, and its memory with it", async () => {
@@ -89,7 +68,7 @@ describe("stopping a hot turn", () => {
     h.api.setScenario(loopForever());
     const accepted = await h.startTurn("hot-stop", { text: "loop forever please", mode: "hot", maxTurns: 500 });
     await h.waitForStatus(accepted.turn.id, isRunning);
-    await waitForToolCalls(accepted.turn.id, 2);
+    await h.waitForToolCalls(accepted.turn.id, 2);
     const stopped = (await (await h.request("POST", `/turns/${accepted.turn.id}/interrupt`)).json()) as Turn;
     expect(stopped.error?.code).toBe("interrupted");
     expect(processAlive(stopped.pid ?? 0)).toBe(true);

@@ -1,6 +1,12 @@
+import { DEFAULT_GUARDRAILS } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config.ts";
+import { FreshLife, hotLifeShortfall } from "../src/pool/fresh-life.ts";
 import { dueRetirement } from "../src/pool/hot-lifetime.ts";
+import type { HotProfile } from "../src/pool/hot-profile.ts";
+import { planPool } from "../src/pool/pool-plan.ts";
 import { RefillBackoff } from "../src/pool/refill-backoff.ts";
+import { WantedProfiles } from "../src/pool/wanted-profiles.ts";
 import { ProcessSlots } from "../src/supervisor/process-slots.ts";
 import { checkWorkspaceFiles, staysInUploads } from "../src/supervisor/workspace-files.ts";
 
@@ -58,5 +64,52 @@ describe("upload names", () => {
     expect(staysInUploads("../notes.txt")).toBe(false);
     expect(staysInUploads("a/b.txt")).toBe(false);
     expect(() => checkWorkspaceFiles([{ name: "..", data: "" }])).toThrow(/leaves the uploads folder/);
+  });
+});
+
+const profile = (maxTurns: number): HotProfile => ({ maxTurns, permissionMode: undefined, allowedTools: ["Bash"] });
+const turnsOf = (targets: { profile: HotProfile; count: number }[]) => targets.map((target) => [target.profile.maxTurns, target.count]);
+
+describe("wanted pool profiles", () => {
+  it("start with the default and spread the pool over the most recently asked for", () => {
+    const wanted = new WantedProfiles(profile(50));
+    expect(turnsOf(wanted.targets(2))).toEqual([[50, 2]]);
+    wanted.note(profile(20));
+    expect(turnsOf(wanted.targets(1))).toEqual([[20, 1], [50, 0]]);
+    expect(turnsOf(wanted.targets(3))).toEqual([[20, 2], [50, 1]]);
+    wanted.note({ ...profile(50) });
+    expect(turnsOf(wanted.targets(1))).toEqual([[50, 1], [20, 0]]);
+    for (const maxTurns of [1, 2, 3, 4]) wanted.note(profile(maxTurns));
+    expect(turnsOf(wanted.targets(0))).toEqual([[4, 0], [3, 0], [2, 0], [1, 0]]);
+  });
+
+  it("plan: keep what a target wants, retire the rest, warm the most wanted shortfall", () => {
+    const targets = [{ profile: profile(20), count: 1 }, { profile: profile(50), count: 1 }];
+    const p50 = { id: "a", profile: profile(50) };
+    const p7 = { id: "b", profile: profile(7) };
+    const second50 = { id: "c", profile: profile(50) };
+    const plan = planPool(targets, [p50, p7, second50]);
+    expect(plan.surplus.map((hot) => hot.id)).toEqual(["b", "c"]);
+    expect(plan.next?.maxTurns).toBe(20);
+    expect(planPool(targets, [p50, { id: "d", profile: profile(20) }]).next).toBeUndefined();
+  });
+});
+
+describe("the life of a fresh hot process", () => {
+  it("is its maximum age, or less once konui grants shorter tokens", () => {
+    const life = new FreshLife(3_000);
+    expect(life.seconds).toBe(3_000);
+    life.observe(179_600);
+    expect(life.seconds).toBe(180);
+    life.observe(3_000_000);
+    expect(life.seconds).toBe(3_000);
+    expect(hotLifeShortfall(undefined, 10)).toBeNull();
+    expect(hotLifeShortfall(10, 10)).toBeNull();
+    expect(hotLifeShortfall(11, 10)).toMatch(/executionTimeoutSec 11 .*\(10 s/);
+  });
+
+  it("covers konui's default execution timeout with the default maximum age", () => {
+    const config = parseConfig({ KONSOLE_SERVICE_TOKEN: "a-service-token-of-some-length" });
+    expect(hotLifeShortfall(DEFAULT_GUARDRAILS.execution_timeout_sec, config.hotMaxAgeSec)).toBeNull();
   });
 });

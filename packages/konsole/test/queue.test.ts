@@ -1,19 +1,11 @@
 import { ErrorBody, type Turn } from "@kon/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { memory, slow } from "../../../test/support/messages-api.ts";
-import { isFinished, isRunning, startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+import { isFinished, isRunning, useKonsoleHarness } from "./support/konsole-harness.ts";
 
-let h: KonsoleHarness;
-
-beforeAll(async () => {
-  h = await startKonsoleHarness({
-    scenario: slow(memory(), { firstByteDelayMs: 800 }),
-    env: { KONSOLE_MAX_PROCESSES: "1", KONSOLE_QUEUE_LIMIT: "2" },
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await h?.stop();
+const h = useKonsoleHarness({
+  scenario: slow(memory(), { firstByteDelayMs: 800 }),
+  env: { KONSOLE_MAX_PROCESSES: "1", KONSOLE_QUEUE_LIMIT: "2" },
 });
 
 const finished = (turn: Turn) => h.waitForStatus(turn.id, isFinished, 90_000);

@@ -7,7 +7,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Turn, TurnAccepted } from "@kon/protocol";
+import type { HotStatus, Turn, TurnAccepted } from "@kon/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClaudeHome, type ClaudeHome } from "../../../test/support/claude-env.ts";
 import { loopForever, startMessagesApi, type MessagesApi } from "../../../test/support/messages-api.ts";
@@ -66,8 +66,55 @@ beforeAll(async () => {
   env = { ...konsoleEnvFor(api, home, konui.url, dataDir), KONSOLE_PORT: String(port) };
 }, 60_000);
 
+/** SIGTERM (a graceful stop) or SIGKILL, and waits for the exit. */
+async function endKonsole(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill(signal);
+  await exited;
+}
+
+const runningKonsole = (): ChildProcess => {
+  const konsole = children.at(-1);
+  if (!konsole || konsole.exitCode !== null || konsole.signalCode !== null) throw new Error("no konsole running");
+  return konsole;
+};
+
+async function waitForPool(): Promise<HotStatus["processes"][number]> {
+  let warm: HotStatus["processes"][number] | undefined;
+  await expect
+    .poll(
+      async () => {
+        const status = (await (await call("GET", "/hot/status")).json()) as HotStatus;
+        warm = status.processes.find((entry) => entry.sessionId === null && entry.state === "idle");
+        return warm !== undefined;
+      },
+      { timeout: 30_000, interval: 100 },
+    )
+    .toBe(true);
+  if (!warm) throw new Error("no warm pool process");
+  return warm;
+}
+
+async function startRunningTurn(route: string): Promise<Turn> {
+  const accepted = (await (await call("POST", route, { userId: "u1", text: "loop forever please", maxTurns: 500 })).json()) as TurnAccepted;
+  let running: Turn | undefined;
+  await expect
+    .poll(
+      async () => {
+        running = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
+        return running.status === "running" && running.pid !== null;
+      },
+      { timeout: 30_000, interval: 100 },
+    )
+    .toBe(true);
+  if (!running) throw new Error("the turn never ran");
+  return running;
+}
+
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  // Gracefully, so the last konsole ends its own claude processes.
+  await Promise.all(children.map((child) => endKonsole(child, "SIGTERM")));
   await api?.stop();
   await konui?.stop();
   await home?.cleanup();
@@ -77,26 +124,16 @@ afterAll(async () => {
 describe("a konsole killed mid-turn", () => {
   it("closes the turn at its next start and leaves no claude behind", async () => {
     const first = await launchKonsole();
-    const accepted = (await (await call("POST", "/sessions/crash/turns", { userId: "u1", text: "loop forever please", maxTurns: 500 })).json()) as TurnAccepted;
-    let running: Turn | undefined;
-    await expect
-      .poll(
-        async () => {
-          running = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
-          const events = (await (await call("GET", `/turns/${accepted.turn.id}/events?limit=1000`)).json()) as { entries: unknown[] };
-          return running.status === "running" && running.pid !== null && events.entries.length > 4;
-        },
-        { timeout: 30_000, interval: 100 },
-      )
-      .toBe(true);
-    const pid = running?.pid ?? 0;
+    const running = await startRunningTurn("/sessions/crash/turns");
+    const eventCount = async () => ((await (await call("GET", `/turns/${running.id}/events?limit=1000`)).json()) as { entries: unknown[] }).entries.length;
+    await expect.poll(eventCount, { timeout: 30_000, interval: 100 }).toBeGreaterThan(4);
+    const pid = running.pid ?? 0;
     const processId = konui.issued.at(-1)?.request.processId ?? "";
-    first.kill("SIGKILL");
-    await new Promise((resolve) => first.once("exit", resolve));
+    await endKonsole(first, "SIGKILL");
     expect(processAlive(pid)).toBe(true);
 
     await launchKonsole();
-    const closed = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
+    const closed = (await (await call("GET", `/turns/${running.id}`)).json()) as Turn;
     expect(["succeeded", "failed"]).toContain(closed.status);
     expect(closed.recovered || closed.error?.code === "supervisor_restarted").toBe(true);
     expect(closed.figures?.toolCallCount ?? 0).toBeGreaterThan(0);
@@ -108,30 +145,63 @@ describe("a konsole killed mid-turn", () => {
 
   it("ends the hot processes it left, idle or busy, and closes their turns", async () => {
     api.setScenario(loopForever());
-    const konsole = children.at(-1);
-    if (!konsole) throw new Error("no konsole running");
+    const konsole = runningKonsole();
     // maxTurns 1 ends the prompt at once and leaves the hot process idle.
     const idle = (await (await call("POST", "/sessions/hot-idle/hot-prompt?wait=true", { userId: "u1", text: "loop forever please", maxTurns: 1 })).json()) as Turn;
     expect(idle.error?.code).toBe("max_turns");
-    const accepted = (await (await call("POST", "/sessions/hot-busy/hot-prompt", { userId: "u1", text: "loop forever please", maxTurns: 500 })).json()) as TurnAccepted;
-    let running: Turn | undefined;
-    await expect
-      .poll(
-        async () => {
-          running = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
-          return running.status === "running" && running.pid !== null;
-        },
-        { timeout: 30_000, interval: 100 },
-      )
-      .toBe(true);
-    const pids = [idle.pid ?? 0, running?.pid ?? 0];
-    konsole.kill("SIGKILL");
-    await new Promise((resolve) => konsole.once("exit", resolve));
+    const running = await startRunningTurn("/sessions/hot-busy/hot-prompt");
+    const pids = [idle.pid ?? 0, running.pid ?? 0];
+    await endKonsole(konsole, "SIGKILL");
     expect(pids.map(processAlive)).toEqual([true, true]);
 
     await launchKonsole();
-    const closed = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
+    const closed = (await (await call("GET", `/turns/${running.id}`)).json()) as Turn;
     expect(["succeeded", "failed"]).toContain(closed.status);
     await expect.poll(() => pids.map(processAlive), { timeout: 15_000 }).toEqual([false, false]);
+  }, 120_000);
+});
+
+describe("process tokens across a konsole's life", () => {
+  const unrevoked = () => konui.issued.filter((entry) => entry.revokedAt === null).map((entry) => entry.token.tokenId);
+
+  it("a graceful stop revokes the token of every live process: pool, idle, busy hot and cold", async () => {
+    api.setScenario(loopForever());
+    await endKonsole(runningKonsole(), "SIGTERM");
+    // Pool processes with the cap the busy turns ask for, so a new conversation can claim one.
+    env = { ...env, KONSOLE_HOT_POOL_SIZE: "1", KONSOLE_HOT_MAX_TURNS: "500", KONSOLE_MAX_PROCESSES: "6" };
+    await launchKonsole();
+    await waitForPool();
+    const idle = (await (await call("POST", "/sessions/stop-idle/hot-prompt?wait=true", { userId: "u1", text: "loop forever please", maxTurns: 1 })).json()) as Turn;
+    expect(idle.error?.code).toBe("max_turns");
+    await startRunningTurn("/sessions/stop-busy/hot-prompt");
+    await startRunningTurn("/sessions/stop-cold/turns");
+    await waitForPool();
+    expect(unrevoked().length).toBeGreaterThanOrEqual(4);
+
+    const konsole = runningKonsole();
+    await endKonsole(konsole, "SIGTERM");
+    expect(konsole.exitCode).toBe(0);
+    expect(unrevoked()).toEqual([]);
+  }, 120_000);
+
+  it("a konsole killed with -9 revokes, at its next start, the tokens of a busy hot and an idle pool process", async () => {
+    await launchKonsole();
+    const claimed = await waitForPool();
+    const busy = await startRunningTurn("/sessions/kill-busy/hot-prompt");
+    expect(busy.pid).toBe(claimed.pid);
+    const pooled = await waitForPool();
+    const busyToken = konui.issued.find((entry) => entry.request.sessionId === "kill-busy");
+    const poolToken = konui.issued.find((entry) => entry.pooled && entry.request.sessionId === undefined && entry.revokedAt === null);
+    expect(busyToken?.revokedAt).toBeNull();
+    expect(poolToken?.revokedAt).toBeNull();
+    expect(unrevoked()).toHaveLength(2);
+
+    await endKonsole(runningKonsole(), "SIGKILL");
+    expect([busy.pid ?? 0, pooled.pid ?? 0].map(processAlive)).toEqual([true, true]);
+    await launchKonsole();
+    // Revoked before konsole answers at all.
+    expect(busyToken?.revokedAt).not.toBeNull();
+    expect(poolToken?.revokedAt).not.toBeNull();
+    await expect.poll(() => [busy.pid ?? 0, pooled.pid ?? 0].map(processAlive), { timeout: 15_000 }).toEqual([false, false]);
   }, 120_000);
 });

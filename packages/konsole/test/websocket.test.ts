@@ -1,17 +1,9 @@
 import { KonsoleServerFrame, type JournalEntry } from "@kon/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { SERVICE_TOKEN, startKonsoleHarness, type KonsoleHarness } from "./support/konsole-harness.ts";
+import { SERVICE_TOKEN, useKonsoleHarness } from "./support/konsole-harness.ts";
 
-let h: KonsoleHarness;
-
-beforeAll(async () => {
-  h = await startKonsoleHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useKonsoleHarness();
 
 interface Subscriber {
   frames: KonsoleServerFrame[];

@@ -175,6 +175,8 @@ export const HotProcessStatus = z.object({
   idleSec: z.number().nonnegative(),
   prompts: z.number().int().nonnegative(),
   rssBytes: z.number().int().nonnegative().nullable(),
+  /** The `--max-turns` the process was started with (a prompt asking for another cap needs another process). */
+  maxTurns: MaxTurns.optional(),
 });
 export const HotStatus = z.object({
   poolSize: z.number().int().nonnegative(),

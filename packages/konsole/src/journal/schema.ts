@@ -61,3 +61,14 @@ export const conversationCosts = sqliteTable("conversation_costs", {
   totalCostUsd: real("total_cost_usd").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
+
+/**
+ * Process tokens konsole was granted and has not revoked yet (pool, hot and cold alike), so a
+ * konsole killed before it could revoke them revokes them at its next start.
+ */
+export const heldProcessTokens = sqliteTable("held_process_tokens", {
+  tokenId: text("token_id").primaryKey(),
+  processId: text("process_id").notNull(),
+  expiresAt: text("expires_at").notNull(),
+  createdAt: text("created_at").notNull(),
+});

@@ -1,4 +1,4 @@
-export type RetireReason = "idle" | "max_age" | "max_prompts" | "evicted" | "session_ended" | "reset" | "replaced" | "shutdown" | "pool_shrunk";
+export type RetireReason = "idle" | "max_age" | "max_prompts" | "evicted" | "session_ended" | "reset" | "replaced" | "shutdown" | "pool_shrunk" | "unwanted_profile";
 
 export interface LifetimeLimits {
   idleMs: number;

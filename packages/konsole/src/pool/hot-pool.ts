@@ -10,10 +10,13 @@ import type { ProcessSlots } from "../supervisor/process-slots.ts";
 import type { ProcessTokenClient } from "../tokens/process-token-client.ts";
 import { dueRetirement, type RetireReason } from "./hot-lifetime.ts";
 import type { HotProcess, HotBinding } from "./hot-process.ts";
+import { FreshLife } from "./fresh-life.ts";
 import { poolProfile, sameProfile, type HotProfile } from "./hot-profile.ts";
-import { spawnHotProcess } from "./hot-spawn.ts";
+import { HotLifeTooShortError, spawnHotProcess, type HotSpawnRequest } from "./hot-spawn.ts";
+import { planPool } from "./pool-plan.ts";
 import { readRssBytes } from "./process-rss.ts";
 import { RefillBackoff } from "./refill-backoff.ts";
+import { WantedProfiles } from "./wanted-profiles.ts";
 
 export interface HotPoolDeps {
   config: KonsoleConfig;
@@ -34,13 +37,18 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 /**
  * Every hot process konsole has: pre-warmed ones waiting for a new conversation (unbound) and
  * ones bound to a session. Each holds a process slot for its whole life. Refills the pool in
- * the background, retires processes at their limits, and gives slots back under pressure.
+ * the background with the profiles new conversations asked for lately, retires processes at
+ * their limits, and gives slots back under pressure.
  */
 export class HotPool {
   private readonly processes = new Set<HotProcess>();
+  /** Spawns under way (a token may be granted already), so `stop` can wait for them. */
+  private readonly spawning = new Set<Promise<HotProcess>>();
   /** Bookkeeping after a process is gone (slot, token, workspace), so `stop` can wait for it. */
   private readonly forgetting = new Set<Promise<void>>();
   private readonly backoff: RefillBackoff;
+  private readonly wanted: WantedProfiles;
+  private readonly freshLife: FreshLife;
   private readonly logger: Logger;
   private targetSize: number;
   private refilling = false;
@@ -53,6 +61,8 @@ export class HotPool {
   constructor(private readonly deps: HotPoolDeps) {
     this.targetSize = deps.config.hotPoolSize;
     this.backoff = new RefillBackoff(deps.config.hotRefillBackoffMs, deps.config.hotRefillMaxFailures);
+    this.wanted = new WantedProfiles(poolProfile(deps.config));
+    this.freshLife = new FreshLife(deps.config.hotMaxAgeSec);
     this.logger = deps.logger.child({ component: "hot-pool" });
   }
 
@@ -83,14 +93,25 @@ export class HotPool {
     return this.boundTo(sessionId)?.alive === true;
   }
 
+  /** How long a hot process started now may live, in seconds. */
+  get freshLifeSec(): number {
+    return this.freshLife.seconds;
+  }
+
   /**
-   * Takes a pre-warmed process for a new conversation and binds its token to the session;
-   * undefined when none fits (or konui refused the binding).
+   * Takes a pre-warmed process (with `minLifeSec` left) for a new conversation and binds its
+   * token to the session; undefined when none fits (or konui refused the binding). Either way
+   * the profile becomes the one the pool warms first.
    */
-  async claim(profile: HotProfile, binding: HotBinding): Promise<HotProcess | undefined> {
-    const candidates = this.unbound.filter((hot) => hot.available && sameProfile(hot.profile, profile));
+  async claim(profile: HotProfile, binding: HotBinding, minLifeSec: number): Promise<HotProcess | undefined> {
+    this.wanted.note(profile);
+    const lifeNeededUntil = Date.now() + minLifeSec * 1000;
+    const candidates = this.unbound.filter((hot) => hot.available && sameProfile(hot.profile, profile) && hot.retireAt > lifeNeededUntil);
     const hot = candidates.find((candidate) => candidate.state === "idle") ?? candidates[0];
-    if (!hot) return undefined;
+    if (!hot) {
+      this.refill();
+      return undefined;
+    }
     hot.take();
     hot.binding = binding;
     try {
@@ -107,11 +128,11 @@ export class HotPool {
   }
 
   /** Spawns a process bound to a session (waiting for a slot, evicting an idle one at the cap), taken for a prompt. */
-  async spawnFor(binding: HotBinding, conversation: Conversation, cwd: string, profile: HotProfile): Promise<HotProcess> {
+  async spawnFor(request: HotSpawnRequest & { binding: HotBinding }): Promise<HotProcess> {
     await this.deps.slots.acquire();
     let hot: HotProcess;
     try {
-      hot = await spawnHotProcess(this.deps, { conversation, cwd, profile, binding });
+      hot = await this.spawn(request);
     } catch (error) {
       this.deps.slots.release();
       throw error;
@@ -145,8 +166,6 @@ export class HotPool {
   setTargetSize(size: number): void {
     this.targetSize = size;
     this.backoff.reset();
-    const extra = this.unbound.filter((hot) => hot.available).slice(size);
-    for (const hot of extra) void this.retire(hot, "pool_shrunk");
     this.refill();
   }
 
@@ -161,6 +180,7 @@ export class HotPool {
       idleSec: hot.available ? Math.round((now - hot.lastUsedAt) / 100) / 10 : 0,
       prompts: hot.prompts,
       rssBytes: hot.alive ? readRssBytes(hot.pid) : null,
+      maxTurns: hot.profile.maxTurns,
     }));
     return {
       poolSize: this.unbound.length,
@@ -176,12 +196,13 @@ export class HotPool {
     };
   }
 
-  /** Retires every hot process and stops refilling. */
+  /** Retires every hot process (those still being spawned too) and stops refilling. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.refillTimer);
     clearInterval(this.sweepTimer);
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+    await Promise.allSettled([...this.spawning]);
     await Promise.all([...this.processes].map((hot) => this.retire(hot, "shutdown")));
     await Promise.allSettled([...this.forgetting]);
   }
@@ -217,6 +238,23 @@ export class HotPool {
     this.refill();
   }
 
+  /** Spawns one, learning from its token how long the next may live. */
+  private spawn(request: HotSpawnRequest): Promise<HotProcess> {
+    const spawning = spawnHotProcess(this.deps, request);
+    this.spawning.add(spawning);
+    spawning.then(
+      (hot) => {
+        this.spawning.delete(spawning);
+        this.freshLife.observe(hot.retireAt - hot.spawnedAt);
+      },
+      (error: unknown) => {
+        this.spawning.delete(spawning);
+        if (error instanceof HotLifeTooShortError) this.freshLife.observe(error.lifeSec * 1000);
+      },
+    );
+    return spawning;
+  }
+
   private register(hot: HotProcess): void {
     this.processes.add(hot);
     const logger = hot.process.logger;
@@ -234,9 +272,17 @@ export class HotPool {
     void forgotten.finally(() => this.forgetting.delete(forgotten));
   }
 
+  /** Retires unclaimed processes nobody wants now, then warms one of the most wanted profile short of its target. */
   private refill(): void {
-    if (!this.started || this.stopped || this.refilling) return;
-    if (this.unbound.length >= this.targetSize) return;
+    if (!this.started || this.stopped) return;
+    const targets = this.wanted.targets(this.targetSize);
+    const plan = planPool(targets, this.unbound.filter((hot) => hot.available));
+    for (const hot of plan.surplus) {
+      const stillWanted = targets.some((target) => target.count > 0 && sameProfile(target.profile, hot.profile));
+      void this.retire(hot, stillWanted ? "pool_shrunk" : "unwanted_profile");
+    }
+    if (this.refilling || !plan.next) return;
+    const profile = plan.next;
     const wait = this.backoff.waitMs();
     if (wait === Number.POSITIVE_INFINITY) return;
     if (wait > 0) {
@@ -247,19 +293,19 @@ export class HotPool {
     }
     if (!this.deps.slots.tryAcquire()) return;
     this.refilling = true;
-    void this.warmOne().finally(() => {
+    void this.warmOne(profile).finally(() => {
       this.refilling = false;
       this.refill();
     });
   }
 
   /** Spawns one pool process (holding the slot already taken) and judges whether it started. */
-  private async warmOne(): Promise<void> {
+  private async warmOne(profile: HotProfile): Promise<void> {
     const conversation: Conversation = { kind: "new", claudeSessionId: randomUUID() };
     const cwd = path.join(this.deps.config.dataDir, "workspaces", `hot-${conversation.claudeSessionId}`);
     let hot: HotProcess;
     try {
-      hot = await spawnHotProcess(this.deps, { conversation, cwd, profile: poolProfile(this.deps.config), binding: null });
+      hot = await this.spawn({ conversation, cwd, profile, binding: null, minLifeSec: 0 });
     } catch (error) {
       this.deps.slots.release();
       this.failed(errorText(error));

@@ -21,6 +21,7 @@ export interface HotProcessInit {
   cwd: string;
   profile: HotProfile;
   binding: HotBinding | null;
+  spawnedAt: number;
   retireAt: number;
   settleMs: number;
   stopGraceMs: number;
@@ -45,7 +46,7 @@ export class HotProcess {
   readonly cwd: string;
   readonly profile: HotProfile;
   readonly retireAt: number;
-  readonly spawnedAt = Date.now();
+  readonly spawnedAt: number;
   /** True once it stayed alive for the settle time; false when it died before. */
   readonly ready: Promise<boolean>;
   /** Resolves once the process has exited and its group is gone. */
@@ -67,6 +68,7 @@ export class HotProcess {
     this.cwd = init.cwd;
     this.profile = init.profile;
     this.binding = init.binding;
+    this.spawnedAt = init.spawnedAt;
     this.retireAt = init.retireAt;
     this.stopGraceMs = init.stopGraceMs;
     this.ready = Promise.race([

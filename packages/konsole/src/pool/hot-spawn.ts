@@ -6,6 +6,7 @@ import { ClaudeProcess } from "../claude/claude-process.ts";
 import type { KonsoleConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { ProcessTokenClient } from "../tokens/process-token-client.ts";
+import { hotLifeShortfall } from "./fresh-life.ts";
 import type { HotProfile } from "./hot-profile.ts";
 import { HotProcess, type HotBinding } from "./hot-process.ts";
 
@@ -24,6 +25,20 @@ export interface HotSpawnRequest {
   profile: HotProfile;
   /** null for a pool process: its token is bound when a session claims it. */
   binding: HotBinding | null;
+  /** The turn it is spawned for needs at least this long (its execution timeout); 0 for the pool. */
+  minLifeSec: number;
+}
+
+export class HotLifeTooShortError extends Error {
+  override name = "HotLifeTooShortError";
+
+  constructor(
+    message: string,
+    /** How long the process could have lived. */
+    readonly lifeSec: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Token first (bound, or a pool token), then the CLI in stream-json input mode, kept alive. */
@@ -38,7 +53,15 @@ export async function spawnHotProcess(deps: HotSpawnDeps, request: HotSpawnReque
   // konui may cap the lifetime it grants; the process must be gone before its token is.
   const expiresAt = Date.parse(token.expiresAt);
   const retireAt = Math.min(spawnedAt + config.hotMaxAgeSec * 1000, (Number.isNaN(expiresAt) ? Infinity : expiresAt) - TOKEN_MARGIN_SEC * 1000);
-  await mkdir(request.cwd, { recursive: true });
+  const lifeSec = Math.max(0, Math.round((retireAt - spawnedAt) / 1000));
+  const shortfall = hotLifeShortfall(request.minLifeSec, lifeSec);
+  try {
+    if (shortfall) throw new HotLifeTooShortError(shortfall, lifeSec);
+    await mkdir(request.cwd, { recursive: true });
+  } catch (error) {
+    await deps.tokens.revoke(token.tokenId);
+    throw error;
+  }
   const process = new ClaudeProcess({
     id: processId,
     bin: config.claudeBin,
@@ -55,6 +78,7 @@ export async function spawnHotProcess(deps: HotSpawnDeps, request: HotSpawnReque
     cwd: request.cwd,
     profile: request.profile,
     binding: request.binding,
+    spawnedAt,
     retireAt,
     settleMs: config.hotSettleMs,
     stopGraceMs: config.stopGraceMs,

@@ -1,5 +1,6 @@
 import type { KonsoleConfig } from "../config.ts";
 import type { SessionStore } from "../journal/session-store.ts";
+import type { TokenLedger } from "../journal/token-ledger.ts";
 import type { TurnJournal } from "../journal/turn-journal.ts";
 import { turnFromRow, type TurnPatch, type TurnStore } from "../journal/turn-store.ts";
 import type { Logger } from "../logger.ts";
@@ -12,6 +13,8 @@ export interface SupervisorDeps {
   turns: TurnStore;
   journal: TurnJournal;
   tokens: ProcessTokenClient;
+  /** Tokens granted and not yet revoked, for start-up recovery. */
+  tokenLedger: TokenLedger;
   logger: Logger;
 }
 

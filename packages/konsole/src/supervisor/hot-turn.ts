@@ -29,6 +29,7 @@ function fits(hot: HotProcess, binding: HotBinding, profile: HotProfile, job: Tu
 async function hotProcessFor(deps: SupervisorDeps, pool: HotPool, job: TurnJob, profile: HotProfile): Promise<HotProcess> {
   const { sessionId, params } = job;
   const binding: HotBinding = { sessionId, userId: params.userId };
+  const minLifeSec = params.executionTimeoutSec ?? 0;
   const live = pool.boundTo(sessionId);
   if (live && fits(live, binding, profile, job)) {
     live.take();
@@ -38,14 +39,15 @@ async function hotProcessFor(deps: SupervisorDeps, pool: HotPool, job: TurnJob, 
   if (live) await pool.retireSession(sessionId, "replaced");
   const session = deps.sessions.get(sessionId);
   if (session?.claudeSessionId) {
-    return pool.spawnFor(binding, { kind: "resume", claudeSessionId: session.claudeSessionId }, session.cwd, profile);
+    const conversation: Conversation = { kind: "resume", claudeSessionId: session.claudeSessionId };
+    return pool.spawnFor({ binding, conversation, cwd: session.cwd, profile, minLifeSec });
   }
   if (params.cwd === undefined) {
-    const pooled = await pool.claim(profile, binding);
+    const pooled = await pool.claim(profile, binding, minLifeSec);
     if (pooled) return pooled;
   }
   const cwd = params.cwd ?? session?.cwd ?? path.join(deps.config.dataDir, "workspaces", sessionId);
-  return pool.spawnFor(binding, { kind: "new", claudeSessionId: randomUUID() }, cwd, profile);
+  return pool.spawnFor({ binding, conversation: { kind: "new", claudeSessionId: randomUUID() }, cwd, profile, minLifeSec });
 }
 
 async function promptOn(hot: HotProcess, pool: HotPool, deps: SupervisorDeps, job: TurnJob, context: AttemptContext): Promise<PromptAttempt> {
@@ -82,6 +84,7 @@ export async function runHotPrompt(deps: SupervisorDeps, job: TurnJob, pool: Hot
   context.logger.warn({ claudeSessionId: hot.claudeSessionId }, "transcript gone; re-running as a new conversation");
   await pool.retireSession(job.sessionId, "replaced");
   const binding: HotBinding = { sessionId: job.sessionId, userId: job.params.userId };
-  const fresh = await pool.spawnFor(binding, { kind: "new", claudeSessionId: randomUUID() }, hot.cwd, profile);
+  const conversation: Conversation = { kind: "new", claudeSessionId: randomUUID() };
+  const fresh = await pool.spawnFor({ binding, conversation, cwd: hot.cwd, profile, minLifeSec: job.params.executionTimeoutSec ?? 0 });
   return { ...(await promptOn(fresh, pool, deps, job, context)), memoryLost: true };
 }

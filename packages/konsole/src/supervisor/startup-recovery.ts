@@ -58,7 +58,6 @@ function replayJournal(deps: SupervisorDeps, row: TurnRow): TurnAccumulator {
 
 async function closeRunningTurn(deps: SupervisorDeps, row: TurnRow): Promise<void> {
   await endLeftoverProcess(row, deps.config.stopGraceMs);
-  if (row.processTokenId) void deps.tokens.revoke(row.processTokenId);
   const accumulator = replayJournal(deps, row);
   if (!accumulator.saidAnything && !accumulator.result) {
     failTurn(deps, row.id, { code: "supervisor_restarted", message: "konsole restarted while this turn ran; claude had said nothing." });
@@ -94,8 +93,14 @@ async function closeRunningTurn(deps: SupervisorDeps, row: TurnRow): Promise<voi
   });
 }
 
+export interface RecoveredTurns {
+  closed: number;
+  /** The process tokens of the turns that were running, to be revoked with the ledger's. */
+  tokenIds: string[];
+}
+
 /** Closes every turn a previous life left open: queued ones fail, running ones are recovered or fail. */
-export async function recoverAfterRestart(deps: SupervisorDeps): Promise<number> {
+export async function recoverAfterRestart(deps: SupervisorDeps): Promise<RecoveredTurns> {
   const open = deps.turns.withStatus(["queued", "running"]);
   for (const row of open) {
     const logger = deps.logger.child({ turnId: row.id, sessionId: row.sessionId });
@@ -106,5 +111,6 @@ export async function recoverAfterRestart(deps: SupervisorDeps): Promise<number>
     }
     logger.info({ previousStatus: row.status }, "closed a turn left open by a previous konsole");
   }
-  return open.length;
+  const tokenIds = open.flatMap((row) => (row.status === "running" && row.processTokenId ? [row.processTokenId] : []));
+  return { closed: open.length, tokenIds };
 }

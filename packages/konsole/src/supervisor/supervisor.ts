@@ -4,8 +4,10 @@ import { ApiError, type HotStatus, type KonsoleSession, type StartTurnParams, ty
 import { INSTANCE_TAG_VAR, endTaggedProcesses } from "../claude/process-tag.ts";
 import { claudeConfigDir, deleteTranscript, transcriptPath } from "../claude/transcript.ts";
 import { turnFromRow } from "../journal/turn-store.ts";
+import { hotLifeShortfall } from "../pool/fresh-life.ts";
 import { HotPool } from "../pool/hot-pool.ts";
 import type { SupervisorDeps } from "./deps.ts";
+import { revokeLeftoverTokens } from "./leftover-tokens.ts";
 import { ProcessSlots } from "./process-slots.ts";
 import { SessionLanes } from "./session-lanes.ts";
 import { recoverAfterRestart } from "./startup-recovery.ts";
@@ -35,11 +37,15 @@ export class Supervisor {
     this.hotPool = new HotPool({ config: deps.config, tokens: deps.tokens, slots: this.slots, logger: deps.logger });
   }
 
-  /** Closes turns a previous life left open and ends the processes it left (hot ones too); call once before serving. */
+  /**
+   * Closes turns a previous life left open, ends the processes it left (hot ones too), then
+   * revokes their tokens; call once before serving.
+   */
   async recover(): Promise<number> {
-    const closed = await recoverAfterRestart(this.deps);
+    const { closed, tokenIds } = await recoverAfterRestart(this.deps);
     const leftovers = await endTaggedProcesses(this.deps.config.instanceTag, this.deps.config.stopGraceMs, INSTANCE_TAG_VAR);
     if (leftovers > 0) this.deps.logger.warn({ leftovers }, "ended claude processes a previous konsole left running");
+    await revokeLeftoverTokens(this.deps, tokenIds);
     return closed;
   }
 
@@ -68,6 +74,7 @@ export class Supervisor {
       throw new ApiError("queue_full", `The turn queue is full (${limit} turns waiting); try again later.`, { limit });
     }
     checkWorkspaceFiles(params.files);
+    if (params.mode === "hot") this.checkHotLife(params.executionTimeoutSec);
     const session = this.deps.sessions.ensure(sessionId, params.cwd ?? this.workspaceOf(sessionId));
     if (!session.claudeSessionId && params.mode === "cold") mkdirSync(params.cwd ?? session.cwd, { recursive: true });
     const queuePosition = this.lanes.depth(sessionId);
@@ -96,6 +103,13 @@ export class Supervisor {
       },
     });
     return { turn, queuePosition };
+  }
+
+  /** A hot process never outlives its token, so a turn longer than a fresh one's life is refused up front. */
+  private checkHotLife(executionTimeoutSec: number | undefined): void {
+    const limitSec = this.hotPool.freshLifeSec;
+    const shortfall = hotLifeShortfall(executionTimeoutSec, limitSec);
+    if (shortfall) throw new ApiError("bad_request", shortfall, { executionTimeoutSec, limitSec });
   }
 
   getTurn(turnId: string): Turn {

@@ -6,6 +6,7 @@ import type { ClaudeProcess } from "../claude/claude-process.ts";
 import type { Logger } from "../logger.ts";
 import type { HotPool } from "../pool/hot-pool.ts";
 import { profileOfTurn } from "../pool/hot-profile.ts";
+import { HotLifeTooShortError } from "../pool/hot-spawn.ts";
 import { runHotPrompt } from "./hot-turn.ts";
 import { writeWorkspaceFiles } from "./workspace-files.ts";
 import { claudeConfigDir, lastTranscriptCostUsd, transcriptPath } from "../claude/transcript.ts";
@@ -100,7 +101,8 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
       error instanceof TokenUnavailableError
         ? { code: "token_unavailable", message: error.message }
         : { code: "spawn_failed", message: error instanceof Error ? error.message : String(error) };
-    if (!(error instanceof TokenUnavailableError)) logger.error({ err: error }, "turn failed to run");
+    if (error instanceof HotLifeTooShortError) logger.warn(turnError.message);
+    else if (!(error instanceof TokenUnavailableError)) logger.error({ err: error }, "turn failed to run");
     failTurn(deps, turnId, control.stopReason ? { code: control.stopReason, message: turnError.message } : turnError);
   } finally {
     clearTimeout(timer);

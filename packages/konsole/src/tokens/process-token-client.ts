@@ -11,10 +11,22 @@ export class TokenUnavailableError extends Error {
   override name = "TokenUnavailableError";
 }
 
+/** Where granted tokens are written down until they are revoked (see TokenLedger). */
+export interface HeldTokens {
+  held(tokenId: string, processId: string, expiresAt: string): void;
+  released(tokenId: string): void;
+}
+
 export interface ProcessTokenClientOptions {
   konuiUrl: string;
   serviceToken: string;
   logger: Logger;
+  timeoutMs?: number;
+  heldTokens?: HeldTokens;
+}
+
+export interface RevokeOptions {
+  attempts?: number;
   timeoutMs?: number;
 }
 
@@ -32,12 +44,12 @@ export class ProcessTokenClient {
 
   /** A token bound to one process, session and user. */
   issue(request: IssueProcessTokenRequest): Promise<ProcessToken> {
-    return this.requestToken("/internal/process-tokens", request);
+    return this.requestToken("/internal/process-tokens", request, request.processId);
   }
 
   /** A token for a pre-warmed process: it grants nothing until `bind` ties it to a session. */
   issuePooled(request: IssuePoolProcessTokenRequest): Promise<ProcessToken> {
-    return this.requestToken("/internal/process-tokens/pool", request);
+    return this.requestToken("/internal/process-tokens/pool", request, request.processId);
   }
 
   /** Binds a pool token to the session (and user) that claimed its process; konui allows it once. */
@@ -63,7 +75,7 @@ export class ProcessTokenClient {
     }
   }
 
-  private async requestToken(route: string, request: unknown): Promise<ProcessToken> {
+  private async requestToken(route: string, request: unknown, processId: string): Promise<ProcessToken> {
     const response = await this.post(route, request);
     if (response.status !== 201 && response.status !== 200) {
       const body = (await response.text().catch(() => "")).slice(0, 300);
@@ -71,21 +83,36 @@ export class ProcessTokenClient {
     }
     const parsed = ProcessToken.safeParse(await response.json().catch(() => null));
     if (!parsed.success) throw new TokenUnavailableError("konui answered the process-token request with an unexpected body");
+    this.note(() => this.options.heldTokens?.held(parsed.data.tokenId, processId, parsed.data.expiresAt));
     return parsed.data;
   }
 
-  /** Best effort, retried once; never throws. */
-  async revoke(tokenId: string): Promise<boolean> {
+  /** The ledger is bookkeeping: a failure to write it (say, after the database closed) must not fail a turn. */
+  private note(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "could not record a process token in the ledger");
+    }
+  }
+
+  /** Best effort, retried once by default; never throws. */
+  async revoke(tokenId: string, options: RevokeOptions = {}): Promise<boolean> {
     const url = `${this.options.konuiUrl}/internal/process-tokens/${encodeURIComponent(tokenId)}`;
-    for (let attempt = 1; attempt <= 2; attempt++) {
+    const attempts = options.attempts ?? 2;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        const response = await fetch(url, { method: "DELETE", headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
-        if (response.ok || response.status === 404) return true;
+        const signal = AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs);
+        const response = await fetch(url, { method: "DELETE", headers: this.headers(), signal });
+        if (response.ok || response.status === 404) {
+          this.note(() => this.options.heldTokens?.released(tokenId));
+          return true;
+        }
         this.options.logger.warn({ tokenId, status: response.status, attempt }, "konui did not revoke a process token");
       } catch (error) {
         this.options.logger.warn({ tokenId, err: error, attempt }, "could not reach konui to revoke a process token");
       }
-      if (attempt === 1) await sleep(200);
+      if (attempt < attempts) await sleep(200);
     }
     return false;
   }

@@ -6,7 +6,8 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { HotStatus, KonsoleSession, StartTurnRequest, Turn, TurnAccepted } from "@kon/protocol";
+import type { HotStatus, KonsoleSession, StartTurnRequest, Turn, TurnAccepted, TurnEventsPage } from "@kon/protocol";
+import { afterAll, beforeAll } from "vitest";
 import { createClaudeHome, type ClaudeHome } from "../../../../test/support/claude-env.ts";
 import { startMessagesApi, type MessagesApi, type Scenario } from "../../../../test/support/messages-api.ts";
 import { parseConfig, type KonsoleConfig } from "../../src/config.ts";
@@ -41,6 +42,8 @@ export interface KonsoleHarness {
   hotStatus(): Promise<HotStatus>;
   session(sessionId: string): Promise<KonsoleSession>;
   waitForStatus(turnId: string, predicate: (turn: Turn) => boolean, timeoutMs?: number): Promise<Turn>;
+  /** Waits until the turn's journal holds `count` tool results (`user` events): its tool calls have run. */
+  waitForToolCalls(turnId: string, count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -113,6 +116,16 @@ export async function startKonsoleHarness(options: HarnessOptions = {}): Promise
         await sleep(100);
       }
     },
+    async waitForToolCalls(turnId, count, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { entries } = (await (await harness.request("GET", `/turns/${turnId}/events?limit=1000`)).json()) as TurnEventsPage;
+        const toolResults = entries.filter((entry) => entry.payload.type === "claude" && entry.payload.line.kind === "event" && entry.payload.line.event.type === "user");
+        if (toolResults.length >= count) return;
+        if (Date.now() > deadline) throw new Error(`turn ${turnId} made ${toolResults.length} of ${count} tool calls`);
+        await sleep(100);
+      }
+    },
     async stop() {
       await konsole.stop();
       await konui.stop();
@@ -122,6 +135,27 @@ export async function startKonsoleHarness(options: HarnessOptions = {}): Promise
     },
   };
   return harness;
+}
+
+/**
+ * A harness started before the tests of the enclosing file or `describe` and stopped after
+ * them. The returned object stands for it (it forwards to the running harness), so tests
+ * write `h.hotPrompt(…)` as with one they started themselves.
+ */
+export function useKonsoleHarness(options: HarnessOptions = {}): KonsoleHarness {
+  let running: KonsoleHarness | undefined;
+  beforeAll(async () => {
+    running = await startKonsoleHarness(options);
+  }, 60_000);
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return new Proxy({} as KonsoleHarness, {
+    get(_target, key) {
+      if (!running) throw new Error("the konsole harness is used before it started (outside a test?)");
+      return Reflect.get(running, key);
+    },
+  });
 }
 
 export const isFinished = (turn: Turn): boolean => turn.status === "succeeded" || turn.status === "failed";
