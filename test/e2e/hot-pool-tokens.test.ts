@@ -5,12 +5,10 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import type { HotStatus, Kontask, KontaskPage, SessionStats, Turn, Whoami } from "@kon/protocol";
+import type { HotProcessStatus, HotStatus, Kontask, KontaskPage, SessionStats, Turn, Whoami } from "@kon/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKontaskWithOwnToken } from "./kontask-scenario.ts";
 import { eventually, startStack, type Stack } from "./stack.ts";
-
-type PoolProcess = HotStatus["processes"][number];
 
 let stack: Stack;
 let tokenFile: string;
@@ -36,7 +34,7 @@ async function hotStatus(): Promise<HotStatus> {
 }
 
 /** The pool's one warm process no session has claimed, once there is one (other than `not`). */
-function warmPoolProcess(not?: PoolProcess): Promise<PoolProcess> {
+function warmPoolProcess(not?: HotProcessStatus): Promise<HotProcessStatus> {
   return eventually("a warm pool process", async () =>
     (await hotStatus()).processes.find((p) => p.sessionId === null && p.state === "idle" && p.pid !== not?.pid),
   );
@@ -47,7 +45,7 @@ async function stats(): Promise<SessionStats> {
 }
 
 /** Sends the first message of a new session and checks the pool process `warm` served it. */
-async function claimWith(warm: PoolProcess): Promise<{ sessionId: string; processToken: string }> {
+async function claimWith(warm: HotProcessStatus): Promise<{ sessionId: string; processToken: string }> {
   const sessionId = await stack.newSession();
   const sent = await stack.send(sessionId, "Please create a kontask");
   expect(sent.message.status).toBe("complete");

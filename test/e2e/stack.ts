@@ -74,45 +74,58 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const home = createClaudeHome();
   const api = await startMessagesApi({ scenario: options.scenario(home) });
   const konsolePort = await freePort();
-  const konui = await startKonui(
-    loadConfig({
-      KONUI_PORT: "0",
-      KONUI_DATA_DIR: path.join(home.root, "konui"),
-      KONSOLE_URL: `http://127.0.0.1:${konsolePort}`,
-      KONSOLE_SERVICE_TOKEN: serviceToken,
-      ADMIN_PASSWORD,
-      LOG_LEVEL: "silent",
-    }),
-    { logger: createLogger("silent"), print: () => {} },
-  );
-  const konsole = await startKonsole(
-    parseConfig({
-      ...home.env(api.url),
-      KONSOLE_PORT: String(konsolePort),
-      KONSOLE_DATA_DIR: path.join(home.root, "konsole"),
-      KONUI_URL: konui.url,
-      KONSOLE_SERVICE_TOKEN: serviceToken,
-      KONSOLE_HOT_POOL_SIZE: "0",
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "silent",
-      ...options.konsoleEnv,
-    }),
-  );
-  const login = await fetch(`${konui.url}/api/token`, {
-    method: "POST",
-    body: new URLSearchParams({ username: "admin", password: ADMIN_PASSWORD }),
-  });
-  expect(login.status).toBe(200);
-  const token = ((await login.json()) as { access_token: string }).access_token;
+  let konui: RunningKonui | undefined;
+  let konsole: RunningKonsole | undefined;
+  const stop = async () => {
+    await konsole?.stop();
+    await konui?.stop();
+    await api.stop();
+    await home.cleanup();
+  };
+  try {
+    konui = await startKonui(
+      loadConfig({
+        KONUI_PORT: "0",
+        KONUI_DATA_DIR: path.join(home.root, "konui"),
+        KONSOLE_URL: `http://127.0.0.1:${konsolePort}`,
+        KONSOLE_SERVICE_TOKEN: serviceToken,
+        ADMIN_PASSWORD,
+        LOG_LEVEL: "silent",
+      }),
+      { logger: createLogger("silent"), print: () => {} },
+    );
+    konsole = await startKonsole(
+      parseConfig({
+        ...home.env(api.url),
+        KONSOLE_PORT: String(konsolePort),
+        KONSOLE_DATA_DIR: path.join(home.root, "konsole"),
+        KONUI_URL: konui.url,
+        KONSOLE_SERVICE_TOKEN: serviceToken,
+        KONSOLE_HOT_POOL_SIZE: "0",
+        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "silent",
+        ...options.konsoleEnv,
+      }),
+    );
+    const login = await fetch(`${konui.url}/api/token`, {
+      method: "POST",
+      body: new URLSearchParams({ username: "admin", password: ADMIN_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const token = ((await login.json()) as { access_token: string }).access_token;
+    return stackOf({ home, api, konui, konsole, serviceToken, token, stop });
+  } catch (err) {
+    // A stack that did not come up leaves no service listening and no temp dir behind.
+    await stop();
+    throw err;
+  }
+}
 
+function stackOf(parts: Pick<Stack, "home" | "api" | "konui" | "konsole" | "serviceToken" | "token" | "stop">): Stack {
+  const { konui, konsole, serviceToken, token } = parts;
   const call: Stack["call"] = async (method, url, body, bearer = token) =>
     answer(await fetch(`${konui.url}${url}`, jsonRequest(method, bearer, body)));
   return {
-    home,
-    api,
-    konui,
-    konsole,
-    serviceToken,
-    token,
+    ...parts,
     call,
     callKonsole: async (method, url) => answer(await fetch(`${konsole.url}${url}`, jsonRequest(method, serviceToken))),
     async newSession() {
@@ -124,12 +137,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const res = await call<SendMessageResult>("POST", `/api/agents/claude/sessions/${sessionId}/message`, { text });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return res.body;
-    },
-    async stop() {
-      await konsole.stop();
-      await konui.stop();
-      await api.stop();
-      await home.cleanup();
     },
   };
 }

@@ -42,6 +42,22 @@ export async function start(config: Config = loadConfig(), options: StartOptions
   const { app, services } = createApp({ config, db: database.db, konsole, logger, jwtSecret });
   await ensureFirstAdmin(services.users, config.adminPassword, logger, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
 
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: selectSubProtocol });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () => resolve(s));
+      s.once("error", reject);
+    });
+  } catch (err) {
+    // Nothing else is running yet (sweeper, consumer), so a port in use leaves nothing behind.
+    database.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url }, "konui listening");
+
   const stopSweeper = startTokenSweeper(services.processTokens, services.accessTokens, config.sweepIntervalSec * 1000, logger);
   const consumer = new KonsoleConsumer({
     konsoleUrl: config.konsoleUrl,
@@ -52,15 +68,6 @@ export async function start(config: Config = loadConfig(), options: StartOptions
     logger: logger.child({ component: "consumer" }),
   });
   consumer.start();
-
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: selectSubProtocol });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () => resolve(s));
-    s.once("error", reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url }, "konui listening");
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -24,7 +24,6 @@ export interface ServiceDeps {
   logger: Logger;
   jwtSecret: Uint8Array;
   now?: Clock;
-  hub?: LiveHub;
 }
 
 /** konui's domain objects, built once over one database and shared by routes and the consumer. */
@@ -51,7 +50,7 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, konsole, logger } = deps;
   const now = deps.now ?? systemClock;
-  const hub = deps.hub ?? new LiveHub();
+  const hub = new LiveHub();
   const users = new UserStore(db, now, config.passwordCost);
   const accessEvents = new AccessEvents();
   accessEvents.on((lost) => hub.endStreams(lost));

@@ -10,7 +10,7 @@ let sessionId: string;
 beforeEach(async () => {
   h = await createHarness();
   alice = await h.userToken("alice");
-  sessionId = String((await json(await h.call("POST", "/api/agents/claude/session", { token: alice }))).id);
+  sessionId = await h.newSession(alice);
 });
 afterEach(() => h.close());
 

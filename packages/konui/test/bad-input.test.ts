@@ -12,7 +12,7 @@ beforeEach(async () => {
   h = await createHarness();
   alice = await h.userToken("alice");
   bob = await h.userToken("bob");
-  aliceSession = String((await json(await h.call("POST", "/api/agents/claude/session", { token: alice }))).id);
+  aliceSession = await h.newSession(alice);
 });
 afterEach(() => h.close());
 

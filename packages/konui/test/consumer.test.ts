@@ -37,7 +37,7 @@ beforeEach(async () => {
   h = await createHarness();
   stub = await KonsoleWsStub.start();
   alice = await h.userToken("alice");
-  sessionId = String((await json(await h.call("POST", "/api/agents/claude/session", { token: alice }))).id);
+  sessionId = await h.newSession(alice);
   h.konsole.script = () => ({ status: "succeeded", hold: true });
   frames.length = 0;
   h.services.hub.add({ userId: "admin-watcher", jti: "watcher", isAdmin: true, send: (f) => frames.push(f), end: () => {} });

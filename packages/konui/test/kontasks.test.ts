@@ -1,6 +1,6 @@
 import type { Kontask, KontaskPage } from "@kon/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHarness, json, SERVICE_TOKEN, type Harness } from "./support/harness.ts";
+import { adminAliceBob, createHarness, json, SERVICE_TOKEN, type Harness } from "./support/harness.ts";
 
 let h: Harness;
 let admin: string;
@@ -8,9 +8,7 @@ let alice: string;
 let bob: string;
 beforeEach(async () => {
   h = await createHarness();
-  admin = await h.login();
-  alice = await h.userToken("alice");
-  bob = await h.userToken("bob");
+  ({ admin, alice, bob } = await adminAliceBob(h));
 });
 afterEach(() => h.close());
 
@@ -80,7 +78,7 @@ describe("kontasks", () => {
   });
 
   it("filters by session", async () => {
-    const session = String((await json(await h.call("POST", "/api/agents/claude/session", { token: alice }))).id);
+    const session = await h.newSession(alice);
     await create(alice, { title: "in session", sessionId: session });
     await create(alice, { title: "loose" });
     expect((await list(alice, `?session=${session}`)).kontasks.map((k) => k.title)).toEqual(["in session"]);
@@ -117,7 +115,7 @@ describe("kontasks", () => {
   });
 
   it("sends a picked choice as the next message of the session that created the kontask", async () => {
-    const session = String((await json(await h.call("POST", "/api/agents/claude/session", { token: alice }))).id);
+    const session = await h.newSession(alice);
     const aliceId = h.services.users.findByUsername("alice")?.id;
     const issued = await json<{ token: string }>(
       await h.call("POST", "/internal/process-tokens", { token: SERVICE_TOKEN, body: { sessionId: session, userId: aliceId, processId: "p" } }),

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { start, type RunningKonui } from "../src/index.ts";
 import { FakeKonsole } from "./support/fake-konsole.ts";
-import { ADMIN_PASSWORD, tempDir, testConfig } from "./support/harness.ts";
+import { ADMIN_PASSWORD, listeningConfig } from "./support/harness.ts";
 import { closed, openSocket, type FrameReader } from "./support/ws-client.ts";
 
 let konui: RunningKonui;
@@ -19,7 +19,7 @@ beforeEach(async () => {
       done();
     },
   });
-  const config = testConfig(tempDir(), { KONUI_PORT: "0", KONSOLE_URL: "http://127.0.0.1:9" });
+  const config = listeningConfig();
   konui = await start(config, { konsole: new FakeKonsole(), logger: pino({ level: "trace" }, sink), print: () => {} });
   admin = await login("admin", ADMIN_PASSWORD);
 });

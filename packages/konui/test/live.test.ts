@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { start, type RunningKonui } from "../src/index.ts";
 import { FakeKonsole } from "./support/fake-konsole.ts";
-import { ADMIN_PASSWORD, silentLogger, tempDir, testConfig } from "./support/harness.ts";
+import { ADMIN_PASSWORD, listeningConfig, silentLogger } from "./support/harness.ts";
 import { openSocket } from "./support/ws-client.ts";
 
 let konui: RunningKonui;
@@ -9,7 +9,7 @@ let konsole: FakeKonsole;
 
 beforeEach(async () => {
   konsole = new FakeKonsole();
-  const config = { ...testConfig(tempDir(), { KONUI_PORT: "0", KONSOLE_URL: "http://127.0.0.1:9" }), passwordCost: 1024 };
+  const config = listeningConfig();
   konui = await start(config, { konsole, logger: silentLogger, print: () => {} });
 });
 afterEach(async () => {
@@ -82,7 +82,7 @@ describe("dashboard WebSocket /api/live", () => {
 
   it("closes a stream when the token that opened it expires", async () => {
     await konui.stop();
-    const config = { ...testConfig(tempDir(), { KONUI_PORT: "0", KONSOLE_URL: "http://127.0.0.1:9", KONUI_ACCESS_TOKEN_TTL_SEC: "30" }) };
+    const config = listeningConfig({ KONUI_ACCESS_TOKEN_TTL_SEC: "30" });
     konui = await start(config, { konsole, logger: silentLogger, print: () => {} });
     const token = await login("admin", ADMIN_PASSWORD);
     vi.useFakeTimers({ toFake: ["setTimeout"] });

@@ -4,7 +4,7 @@
 import type { ProcessToken } from "@kon/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTokenSweeper } from "../src/auth/sweeper.ts";
-import { createHarness, json, SERVICE_TOKEN, silentLogger, type Harness } from "./support/harness.ts";
+import { aliceWithTwoSessions, createHarness, json, SERVICE_TOKEN, silentLogger, type Harness } from "./support/harness.ts";
 
 let h: Harness;
 let admin: string;
@@ -15,17 +15,9 @@ let otherSessionId: string;
 
 beforeEach(async () => {
   h = await createHarness();
-  admin = await h.login();
-  alice = await h.userToken("alice");
-  aliceId = h.services.users.findByUsername("alice")?.id ?? "";
-  sessionId = await newSession(alice);
-  otherSessionId = await newSession(alice);
+  ({ admin, alice, aliceId, sessionId, otherSessionId } = await aliceWithTwoSessions(h));
 });
 afterEach(() => h.close());
-
-async function newSession(token: string): Promise<string> {
-  return String((await json(await h.call("POST", "/api/agents/claude/session", { token }))).id);
-}
 
 const issuePooled = (body: unknown, token = SERVICE_TOKEN) => h.call("POST", "/internal/process-tokens/pool", { token, body });
 const bind = (tokenId: string, body: unknown, token = SERVICE_TOKEN) =>
@@ -171,7 +163,7 @@ describe("POST /internal/process-tokens/:tokenId/bind", () => {
     const { tokenId } = await poolToken();
     await h.userToken("bob");
     const bobId = h.services.users.findByUsername("bob")?.id ?? "";
-    const bobSession = await newSession(await h.login("bob", "bob-password"));
+    const bobSession = await h.newSession(await h.login("bob", "bob-password"));
 
     expect((await bind(tokenId, { sessionId, userId: "nobody" })).status).toBe(400);
     expect((await bind(tokenId, { sessionId: "00000000-0000-4000-8000-000000000000", userId: aliceId })).status).toBe(400);

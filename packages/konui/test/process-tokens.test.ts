@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTokenSweeper } from "../src/auth/sweeper.ts";
-import { createHarness, json, SERVICE_TOKEN, silentLogger, type Harness } from "./support/harness.ts";
+import { aliceWithTwoSessions, createHarness, json, SERVICE_TOKEN, silentLogger, type Harness } from "./support/harness.ts";
 
 let h: Harness;
 let admin: string;
@@ -11,11 +11,7 @@ let otherSessionId: string;
 
 beforeEach(async () => {
   h = await createHarness();
-  admin = await h.login();
-  aliceToken = await h.userToken("alice");
-  aliceId = h.services.users.findByUsername("alice")?.id ?? "";
-  sessionId = String((await json(await h.call("POST", "/api/agents/claude/session", { token: aliceToken }))).id);
-  otherSessionId = String((await json(await h.call("POST", "/api/agents/claude/session", { token: aliceToken }))).id);
+  ({ admin, alice: aliceToken, aliceId, sessionId, otherSessionId } = await aliceWithTwoSessions(h));
 });
 afterEach(() => h.close());
 
@@ -53,7 +49,7 @@ describe("POST /internal/process-tokens", () => {
     expect((await issue({ sessionId: "../etc", userId: aliceId, processId: "p" })).status).toBe(400);
     expect((await issue({ sessionId, userId: "nobody", processId: "p" })).status).toBe(400);
     expect((await issue({ sessionId: "00000000-0000-4000-8000-000000000000", userId: aliceId, processId: "p" })).status).toBe(400);
-    const bobSession = String((await json(await h.call("POST", "/api/agents/claude/session", { token: await h.userToken("bob") }))).id);
+    const bobSession = await h.newSession(await h.userToken("bob"));
     expect((await issue({ sessionId: bobSession, userId: aliceId, processId: "p" })).status).toBe(400);
     expect((await issue({ sessionId, userId: aliceId, processId: "p", ttlSec: 5 })).status).toBe(400);
   });

@@ -1,6 +1,6 @@
 import { ApiError, type AgentSessionWithMessages, type Message } from "@kon/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHarness, json, type Harness } from "./support/harness.ts";
+import { adminAliceBob, createHarness, json, type Harness } from "./support/harness.ts";
 
 let h: Harness;
 let alice: string;
@@ -8,9 +8,7 @@ let bob: string;
 let admin: string;
 beforeEach(async () => {
   h = await createHarness();
-  admin = await h.login();
-  alice = await h.userToken("alice");
-  bob = await h.userToken("bob");
+  ({ admin, alice, bob } = await adminAliceBob(h));
 });
 afterEach(() => h.close());
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { start, type RunningKonui } from "../src/index.ts";
 import { FakeKonsole } from "./support/fake-konsole.ts";
-import { silentLogger, tempDir, testConfig } from "./support/harness.ts";
+import { listeningConfig, silentLogger, tempDir } from "./support/harness.ts";
 
 let running: RunningKonui | undefined;
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 async function boot(dir: string, env: Record<string, string> = {}) {
   const printed: string[] = [];
-  const config = testConfig(dir, { KONUI_PORT: "0", KONSOLE_URL: "http://127.0.0.1:9", ADMIN_PASSWORD: "", ...env });
+  const config = listeningConfig({ ADMIN_PASSWORD: "", ...env }, dir);
   running = await start(config, { konsole: new FakeKonsole(), logger: silentLogger, print: (line) => printed.push(line) });
   return { url: running.url, printed };
 }
@@ -47,7 +47,7 @@ describe("start()", () => {
   it("stores a synchronous send's reply even when the client went away mid-turn", async () => {
     const konsole = new FakeKonsole();
     konsole.script = () => ({ status: "succeeded", hold: true });
-    const config = testConfig(tempDir(), { KONUI_PORT: "0", KONSOLE_URL: "http://127.0.0.1:9" });
+    const config = listeningConfig();
     running = await start(config, { konsole, logger: silentLogger, print: () => {} });
     const { url } = running;
     const { access_token } = (await (await token(url, "admin-password-1")).json()) as { access_token: string };

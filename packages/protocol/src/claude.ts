@@ -56,6 +56,14 @@ export type ToolResultBlock = z.infer<typeof ToolResultBlock>;
 export const ImageMediaType = z.enum(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 export type ImageMediaType = z.infer<typeof ImageMediaType>;
 
+/** An image for a user message: what konui sends konsole and konsole turns into an `image` block. */
+export const ImageAttachment = z.object({
+  mediaType: ImageMediaType,
+  /** base64 without a data: prefix */
+  data: z.string().min(1),
+});
+export type ImageAttachment = z.infer<typeof ImageAttachment>;
+
 export const ImageBlock = z.looseObject({
   type: z.literal("image"),
   source: z.looseObject({
@@ -275,13 +283,7 @@ export const InterruptRequest = z.object({
 });
 export type InterruptRequest = z.infer<typeof InterruptRequest>;
 
-export interface ImageInput {
-  mediaType: ImageMediaType;
-  /** base64, no data: prefix */
-  data: string;
-}
-
-export function buildUserMessage(text: string, images: readonly ImageInput[] = []): UserMessageLine {
+export function buildUserMessage(text: string, images: readonly ImageAttachment[] = []): UserMessageLine {
   const content: UserInputBlock[] = images.map((image) => ({
     type: "image",
     source: { type: "base64", media_type: image.mediaType, data: image.data },

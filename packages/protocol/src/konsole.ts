@@ -1,25 +1,17 @@
 import { z } from "zod";
-import { ClaudeLine, ImageMediaType } from "./claude.ts";
+import { ClaudeLine, ImageAttachment } from "./claude.ts";
 import { ErrorBody } from "./errors.ts";
 
 // The konsole API: what konui (holding the service token) sends to the supervisor and gets back.
 
 export const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "letters, digits, '-' and '_' only (1-128)");
 export const TurnId = z.string().uuid();
-export const ClaudeSessionId = z.string().uuid();
 
 export const MaxTurns = z.number().int().min(1).max(500);
 export const DEFAULT_MAX_TURNS = 50;
 
 export const PermissionMode = z.enum(["default", "acceptEdits", "bypassPermissions", "plan", "dontAsk"]);
 export type PermissionMode = z.infer<typeof PermissionMode>;
-
-export const ImageAttachment = z.object({
-  mediaType: ImageMediaType,
-  /** base64 without a data: prefix */
-  data: z.string().min(1),
-});
-export type ImageAttachment = z.infer<typeof ImageAttachment>;
 
 export const TurnMode = z.enum(["cold", "hot"]);
 export type TurnMode = z.infer<typeof TurnMode>;
@@ -166,6 +158,7 @@ export const KonsoleSession = z.object({
 export type KonsoleSession = z.infer<typeof KonsoleSession>;
 
 export const HotProcessState = z.enum(["warming", "idle", "busy", "retiring"]);
+export type HotProcessState = z.infer<typeof HotProcessState>;
 export const HotProcessStatus = z.object({
   pid: z.number().int().nullable(),
   sessionId: SessionId.nullable(),
@@ -178,6 +171,7 @@ export const HotProcessStatus = z.object({
   /** The `--max-turns` the process was started with (a prompt asking for another cap needs another process). */
   maxTurns: MaxTurns.optional(),
 });
+export type HotProcessStatus = z.infer<typeof HotProcessStatus>;
 export const HotStatus = z.object({
   poolSize: z.number().int().nonnegative(),
   targetSize: z.number().int().nonnegative(),

@@ -1,30 +1,10 @@
 import { z } from "zod";
 import { ErrorBody } from "./errors.ts";
-import { MaxTurns, SessionId, TurnErrorCode, TurnId, TurnStatus } from "./konsole.ts";
+import { DEFAULT_MAX_TURNS, MaxTurns, SessionId, TokenCounts, TurnError, TurnId, TurnStatus } from "./konsole.ts";
 
 // The konui API: what browsers, curl users, Claude processes and konsole send to the gateway.
 
 // ---- process tokens (konsole → konui, service token required) ----
-
-/** konsole asks for a token before it spawns a process (service token required). */
-export const IssueProcessTokenRequest = z.object({
-  sessionId: SessionId,
-  userId: z.string().min(1),
-  /** konsole's id for the process the token is bound to. */
-  processId: z.string().min(1).max(128),
-  ttlSec: z.number().int().min(30).max(86_400).optional(),
-});
-export type IssueProcessTokenRequest = z.infer<typeof IssueProcessTokenRequest>;
-
-/**
- * `POST /internal/process-tokens/pool`: a token for a pre-warmed process that has no session
- * yet. It grants nothing until it is bound; konui refuses every request made with it before.
- */
-export const IssuePoolProcessTokenRequest = z.object({
-  processId: z.string().min(1).max(128),
-  ttlSec: z.number().int().min(30).max(86_400).optional(),
-});
-export type IssuePoolProcessTokenRequest = z.infer<typeof IssuePoolProcessTokenRequest>;
 
 /** `POST /internal/process-tokens/:tokenId/bind`: binds a pool token to the session that claimed its process, once. */
 export const BindProcessTokenRequest = z.object({
@@ -33,10 +13,25 @@ export const BindProcessTokenRequest = z.object({
 });
 export type BindProcessTokenRequest = z.infer<typeof BindProcessTokenRequest>;
 
+/**
+ * `POST /internal/process-tokens/pool`: a token for a pre-warmed process that has no session
+ * yet. It grants nothing until it is bound; konui refuses every request made with it before.
+ */
+export const IssuePoolProcessTokenRequest = z.object({
+  /** konsole's id for the process the token is bound to. */
+  processId: z.string().min(1).max(128),
+  ttlSec: z.number().int().min(30).max(86_400).optional(),
+});
+export type IssuePoolProcessTokenRequest = z.infer<typeof IssuePoolProcessTokenRequest>;
+
+/** konsole asks for a token before it spawns a process (service token required). */
+export const IssueProcessTokenRequest = BindProcessTokenRequest.extend(IssuePoolProcessTokenRequest.shape);
+export type IssueProcessTokenRequest = z.infer<typeof IssueProcessTokenRequest>;
+
 /** What a process token lets its holder do; nothing else is reachable with it. */
 export const ProcessScope = z.enum(["kontasks:write", "session:read"]);
 export type ProcessScope = z.infer<typeof ProcessScope>;
-export const PROCESS_TOKEN_SCOPES: readonly ProcessScope[] = ["kontasks:write", "session:read"];
+export const PROCESS_TOKEN_SCOPES: readonly ProcessScope[] = ProcessScope.options;
 
 export const ProcessToken = z.object({
   tokenId: z.string(),
@@ -260,13 +255,6 @@ export type MessageAttachment = z.infer<typeof MessageAttachment>;
 export const MessageStatus = z.enum(["complete", "pending", "failed"]);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
-export const MessageTokens = z.object({
-  input: z.number().int().nonnegative(),
-  output: z.number().int().nonnegative(),
-  cacheRead: z.number().int().nonnegative(),
-  cacheCreation: z.number().int().nonnegative(),
-});
-
 export const Message = z.object({
   id: z.string(),
   sessionId: SessionId,
@@ -275,10 +263,10 @@ export const Message = z.object({
   attachments: z.array(MessageAttachment),
   turnId: TurnId.nullable(),
   status: MessageStatus,
-  error: z.object({ code: TurnErrorCode, message: z.string() }).nullable(),
+  error: TurnError.nullable(),
   costUsd: z.number().nonnegative().nullable(),
   durationMs: z.number().nonnegative().nullable(),
-  tokens: MessageTokens.nullable(),
+  tokens: TokenCounts.nullable(),
   /** Last cache as a percentage of the model's context window. */
   lastCachePct: z.number().nonnegative().nullable(),
   recovered: z.boolean(),
@@ -311,11 +299,10 @@ export const SendMessageQuery = z.object({
 });
 export type SendMessageQuery = z.infer<typeof SendMessageQuery>;
 
-export const AgentTurnStatus = TurnStatus;
 export const AgentTurn = z.object({
   id: TurnId,
   sessionId: SessionId,
-  status: AgentTurnStatus,
+  status: TurnStatus,
   userMessage: Message,
   /** Set once the turn is over. */
   assistantMessage: Message.nullable(),
@@ -339,7 +326,7 @@ export const Guardrails = z.object({
 });
 export type Guardrails = z.infer<typeof Guardrails>;
 
-export const DEFAULT_GUARDRAILS: Guardrails = { max_turns_task: 50, max_turns_chat: 20, execution_timeout_sec: 900 };
+export const DEFAULT_GUARDRAILS: Guardrails = { max_turns_task: DEFAULT_MAX_TURNS, max_turns_chat: 20, execution_timeout_sec: 900 };
 
 export const UpdateGuardrailsRequest = Guardrails.partial()
   .strict()

@@ -2,7 +2,7 @@ import type { Logger } from "../logger.ts";
 import { generatePassword } from "./password.ts";
 import type { UserStore } from "./users.ts";
 
-export const FIRST_ADMIN = "admin";
+const FIRST_ADMIN = "admin";
 
 /**
  * On first start (no users yet) creates the `admin` user from ADMIN_PASSWORD, or from a

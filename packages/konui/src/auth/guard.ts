@@ -2,11 +2,9 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { ApiError, type ProcessScope } from "@kon/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Principal } from "../http/context.ts";
-import type { ProcessGrant } from "./process-tokens.ts";
-import type { UserRow } from "./users.ts";
-import { PROCESS_TOKEN_PREFIX, type ProcessTokens } from "./process-tokens.ts";
 import type { AccessTokens } from "./access-tokens.ts";
-import type { UserStore } from "./users.ts";
+import { PROCESS_TOKEN_PREFIX, type ProcessGrant, type ProcessTokens } from "./process-tokens.ts";
+import type { UserRow, UserStore } from "./users.ts";
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");

@@ -1,6 +1,7 @@
 import { ApiError } from "@kon/protocol";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { isMultipart } from "./body.ts";
 
 export interface BodyLimits {
   /** Multipart bodies (attachments). */
@@ -8,8 +9,6 @@ export interface BodyLimits {
   /** Every other body (JSON, url-encoded forms). */
   maxJsonBytes: number;
 }
-
-const isMultipart = (contentType: string | undefined): boolean => /^multipart\/form-data\b/i.test(contentType ?? "");
 
 function limit(maxSize: number): MiddlewareHandler {
   return bodyLimit({

@@ -6,8 +6,12 @@ function isJson(contentType: string | undefined): boolean {
   return /^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "");
 }
 
+export function isMultipart(contentType: string | undefined): boolean {
+  return /^multipart\/form-data\b/i.test(contentType ?? "");
+}
+
 function isForm(contentType: string | undefined): boolean {
-  return /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType ?? "");
+  return isMultipart(contentType) || /^application\/x-www-form-urlencoded\b/i.test(contentType ?? "");
 }
 
 async function jsonValue(c: Context): Promise<unknown> {

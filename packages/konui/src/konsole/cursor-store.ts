@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/open.ts";
+import type { Db, Tx } from "../db/open.ts";
 import { consumerState } from "../db/schema.ts";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 const ID = "konsole";
 
 export function loadCursor(db: Db): number {

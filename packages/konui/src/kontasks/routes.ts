@@ -5,12 +5,14 @@ import {
   KontaskListQuery,
   UpdateKontaskRequest,
   type Kontask,
+  type KontaskContext,
 } from "@kon/protocol";
 import { Hono } from "hono";
 import { requireScope, requireUser } from "../auth/guard.ts";
 import { readJson, readQuery } from "../http/body.ts";
 import type { AppEnv, Principal } from "../http/context.ts";
 import type { Services } from "../services.ts";
+import { mayUseSession } from "../sessions/store.ts";
 import { actorOf } from "./access.ts";
 import { toKontask, type KontaskRow } from "./store.ts";
 
@@ -33,7 +35,7 @@ export function kontaskRoutes(s: Services) {
     }
     if (!requested) return null;
     const session = s.sessions.find(requested);
-    if (!session || (principal.user.role !== "admin" && session.userId !== principal.user.id)) {
+    if (!session || !mayUseSession(principal.user, session)) {
       throw new ApiError("bad_request", "Unknown session");
     }
     return session.id;
@@ -71,16 +73,15 @@ export function kontaskRoutes(s: Services) {
       const principal = c.get("principal");
       const { value } = await readJson(c, ChooseKontaskRequest, "choice");
       const row = s.kontasks.get(c.req.param("id"), actorOf(principal));
-      const choices = (row.context as { choices?: { value: string }[] }).choices ?? [];
+      const choices = (row.context as KontaskContext).choices ?? [];
       if (!choices.some((choice) => choice.value === value)) {
         throw new ApiError("bad_request", "value is not one of the kontask's choices", { fields: [{ path: "value", message: "unknown choice" }] });
       }
       if (!row.sessionId) throw new ApiError("conflict", "This kontask does not belong to a session");
       const session = s.sessions.find(row.sessionId);
-      if (!session || (user.role !== "admin" && session.userId !== user.id)) {
+      if (!session || !mayUseSession(user, session) || !s.flags.isEnabled("session_tab_enabled", session.agent)) {
         throw new ApiError("not_found", "The kontask's session is gone");
       }
-      if (!s.flags.isEnabled("session_tab_enabled", session.agent)) throw new ApiError("not_found", "The kontask's session is gone");
       const started = await s.sender.start(session, { text: value, kind: "task", files: [] });
       return c.json(started, 202);
     });

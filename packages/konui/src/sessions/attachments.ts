@@ -4,14 +4,16 @@ import path from "node:path";
 import { ApiError, type ImageAttachment, type MessageAttachment, type WorkspaceFile } from "@kon/protocol";
 import { claimedTextKind, looksBinary, sniffImage, type TextKind } from "./sniff.ts";
 
-export const ATTACHMENT_LIMITS = {
+const MB = 1024 * 1024;
+
+const ATTACHMENT_LIMITS = {
   maxFiles: 3,
-  maxFileBytes: 5 * 1024 * 1024,
-  maxImageBytesTotal: 10 * 1024 * 1024,
+  maxFileBytes: 5 * MB,
+  maxImageBytesTotal: 10 * MB,
 } as const;
 
 /** Where konsole puts `files` in the session's workspace, relative to the agent's working directory. */
-export const WORKSPACE_UPLOADS_DIR = "uploads";
+const WORKSPACE_UPLOADS_DIR = "uploads";
 
 export interface PreparedAttachments {
   images: ImageAttachment[];
@@ -31,7 +33,7 @@ type Classified =
 const TEXT_MEDIA_TYPES: Record<TextKind, string> = { txt: "text/plain", csv: "text/csv", json: "application/json" };
 
 /** The sender's name reduced to a harmless label; never used as a path. */
-export function displayName(name: string): string {
+function displayName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   const clean = base.replace(/[^A-Za-z0-9._ -]/g, "_").replace(/^[.\s]+/, "").slice(0, 100);
   return clean || "file";
@@ -40,7 +42,7 @@ export function displayName(name: string): string {
 async function classify(file: File): Promise<Classified> {
   const name = displayName(file.name);
   if (file.size > ATTACHMENT_LIMITS.maxFileBytes) {
-    throw new ApiError("payload_too_large", `${name} is larger than 5 MB`);
+    throw new ApiError("payload_too_large", `${name} is larger than ${ATTACHMENT_LIMITS.maxFileBytes / MB} MB`);
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   const image = sniffImage(bytes);
@@ -75,7 +77,7 @@ export async function prepareAttachments(files: readonly File[], uploadsDir: str
   for (const file of files) classified.push(await classify(file));
   const imageBytes = classified.reduce((sum, c) => sum + (c.kind === "image" ? c.bytes.length : 0), 0);
   if (imageBytes > ATTACHMENT_LIMITS.maxImageBytesTotal) {
-    throw new ApiError("payload_too_large", "Images may total at most 10 MB per message");
+    throw new ApiError("payload_too_large", `Images may total at most ${ATTACHMENT_LIMITS.maxImageBytesTotal / MB} MB per message`);
   }
 
   const result: PreparedAttachments = { images: [], files: [], attachments: [], notes: [], storedPaths: [] };

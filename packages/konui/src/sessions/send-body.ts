@@ -1,12 +1,11 @@
 import { ApiError, SendMessageRequest } from "@kon/protocol";
 import type { Context } from "hono";
-import { parseWith, readJson } from "../http/body.ts";
+import { isMultipart, parseWith, readJson } from "../http/body.ts";
 import type { SendInput } from "./turn-sender.ts";
 
 /** A send as JSON `{ text, kind }` or multipart with the same fields plus files under any name. */
 export async function readSendInput(c: Context): Promise<SendInput> {
-  const contentType = c.req.header("content-type") ?? "";
-  if (!/^multipart\/form-data\b/i.test(contentType)) {
+  if (!isMultipart(c.req.header("content-type"))) {
     return { ...(await readJson(c, SendMessageRequest, "message")), files: [] };
   }
   let form: Record<string, unknown>;

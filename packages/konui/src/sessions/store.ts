@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ApiError, type AgentSession, type AgentSessionWithMessages } from "@kon/protocol";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import type { UserRow } from "../auth/users.ts";
 import type { Db } from "../db/open.ts";
 import { agentSessions, messages } from "../db/schema.ts";
 import type { Principal } from "../http/context.ts";
@@ -11,6 +12,27 @@ export type AgentSessionRow = typeof agentSessions.$inferSelect;
 
 /** What a caller may do with a session it can see. */
 export type SessionAccess = "read" | "write";
+
+/** A person may use their own sessions; an admin anyone's. */
+export function mayUseSession(user: Pick<UserRow, "id" | "role">, session: Pick<AgentSessionRow, "userId">): boolean {
+  return user.role === "admin" || user.id === session.userId;
+}
+
+const totalCost = sql<number>`coalesce(sum(${messages.costUsd}), 0)`;
+
+function toAgentSession(row: AgentSessionRow, totals: { cost: number; count: number } | undefined): AgentSession {
+  return {
+    id: row.id,
+    agent: row.agent,
+    userId: row.userId,
+    title: row.title,
+    claudeSessionId: row.claudeSessionId,
+    totalCostUsd: totals?.cost ?? 0,
+    messageCount: totals?.count ?? 0,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
 
 export class AgentSessionStore {
   constructor(
@@ -47,9 +69,7 @@ export class AgentSessionStore {
     const visible =
       row !== undefined &&
       row.agent === agent &&
-      (principal.kind === "process"
-        ? principal.grant.sessionId === row.id
-        : principal.user.role === "admin" || principal.user.id === row.userId);
+      (principal.kind === "process" ? principal.grant.sessionId === row.id : mayUseSession(principal.user, row));
     if (principal.kind === "process") {
       if (access !== "read" || !principal.grant.scopes.includes("session:read")) {
         throw new ApiError("forbidden", "Process tokens may only read their own session");
@@ -66,8 +86,16 @@ export class AgentSessionStore {
       principal.user.role === "admin"
         ? eq(agentSessions.agent, agent)
         : and(eq(agentSessions.agent, agent), eq(agentSessions.userId, principal.user.id));
-    const rows = this.db.select().from(agentSessions).where(where).orderBy(desc(agentSessions.updatedAt)).all();
-    return rows.map((row) => this.present(row));
+    // One query for every session's totals, not one per session.
+    return this.db
+      .select({ row: agentSessions, cost: totalCost, count: count(messages.id) })
+      .from(agentSessions)
+      .leftJoin(messages, eq(messages.sessionId, agentSessions.id))
+      .where(where)
+      .groupBy(agentSessions.id)
+      .orderBy(desc(agentSessions.updatedAt))
+      .all()
+      .map(({ row, ...totals }) => toAgentSession(row, totals));
   }
 
   withMessages(row: AgentSessionRow): AgentSessionWithMessages {
@@ -100,20 +128,10 @@ export class AgentSessionStore {
 
   present(row: AgentSessionRow): AgentSession {
     const totals = this.db
-      .select({ cost: sql<number>`coalesce(sum(${messages.costUsd}), 0)`, count: sql<number>`count(*)` })
+      .select({ cost: totalCost, count: count() })
       .from(messages)
       .where(eq(messages.sessionId, row.id))
       .get();
-    return {
-      id: row.id,
-      agent: row.agent,
-      userId: row.userId,
-      title: row.title,
-      claudeSessionId: row.claudeSessionId,
-      totalCostUsd: totals?.cost ?? 0,
-      messageCount: totals?.count ?? 0,
-      createdAt: iso(row.createdAt),
-      updatedAt: iso(row.updatedAt),
-    };
+    return toAgentSession(row, totals);
   }
 }

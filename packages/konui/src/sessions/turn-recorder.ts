@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Message, Turn } from "@kon/protocol";
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../db/open.ts";
+import type { Db, Tx } from "../db/open.ts";
 import { agentSessions, messages } from "../db/schema.ts";
 import type { LiveHub } from "../live/hub.ts";
 import type { Clock } from "../time.ts";
 import { toMessage, type MessageRow } from "./messages.ts";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Listener = (message: Message) => void;
 
 export const isFinished = (turn: Pick<Turn, "status">): boolean =>

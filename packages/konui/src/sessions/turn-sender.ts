@@ -146,17 +146,19 @@ export class TurnSender {
       .all();
     const user = rows.find((r) => r.role === "user");
     if (!user) throw new ApiError("not_found", "No such turn in this session");
+    const stored = rows.find((r) => r.role === "assistant");
+    let assistant = stored ? toMessage(stored) : undefined;
     let status: AgentTurn["status"] = "running";
-    if (!rows.some((r) => r.role === "assistant")) {
+    if (!assistant) {
       try {
         const turn = await this.deps.konsole.getTurn(turnId);
         status = turn.status;
-        if (isFinished(turn)) this.deps.recorder.record(turn);
+        // `record` answers with the stored message, also when the event consumer stored it first.
+        if (isFinished(turn)) assistant = this.deps.recorder.record(turn);
       } catch (err) {
         this.deps.logger.debug({ err, turnId }, "konsole could not describe the turn");
       }
     }
-    const assistant = this.deps.recorder.assistantMessage(turnId);
     if (assistant) status = assistant.status === "failed" ? "failed" : "succeeded";
     return { id: turnId, sessionId: session.id, status, userMessage: toMessage(user), assistantMessage: assistant ?? null };
   }

@@ -36,6 +36,10 @@ export interface Harness {
   login(username?: string, password?: string): Promise<string>;
   /** Creates a user (as admin) and returns their access token. */
   userToken(username: string): Promise<string>;
+  /** The id of an existing user. */
+  userId(username: string): string;
+  /** Creates a session of `agent` as the holder of `token` and returns its id. */
+  newSession(token: string, agent?: string): Promise<string>;
   close(): void;
 }
 
@@ -49,6 +53,11 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
     turnPollMs: 5,
     passwordCost: 1024,
   };
+}
+
+/** For a real `start()`: any free port, and a konsole nobody listens on (tests pass their own client). */
+export function listeningConfig(env: Record<string, string> = {}, dir = tempDir()): Config {
+  return testConfig(dir, { KONUI_PORT: "0", KONSOLE_URL: "http://127.0.0.1:9", ...env });
 }
 
 export async function createHarness(options: { konsole?: FakeKonsole; clock?: TestClock } = {}): Promise<Harness> {
@@ -83,6 +92,16 @@ export async function createHarness(options: { konsole?: FakeKonsole; clock?: Te
     if (res.status !== 201) throw new Error(`create ${username}: ${res.status} ${await res.text()}`);
     return login(username, `${username}-password`);
   };
+  const userId = (username: string) => {
+    const user = services.users.findByUsername(username);
+    if (!user) throw new Error(`no user ${username}`);
+    return user.id;
+  };
+  const newSession = async (token: string, agent = "claude") => {
+    const res = await call("POST", `/api/agents/${agent}/session`, { token });
+    if (res.status !== 201) throw new Error(`create session: ${res.status} ${await res.text()}`);
+    return String((await json(res)).id);
+  };
   return {
     app,
     services,
@@ -94,11 +113,33 @@ export async function createHarness(options: { konsole?: FakeKonsole; clock?: Te
     call,
     login,
     userToken,
+    userId,
+    newSession,
     close: () => {
       database.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The admin logged in, then alice and bob created and logged in: where most route tests start. */
+export async function adminAliceBob(h: Harness): Promise<{ admin: string; alice: string; bob: string }> {
+  const admin = await h.login();
+  const alice = await h.userToken("alice");
+  const bob = await h.userToken("bob");
+  return { admin, alice, bob };
+}
+
+/** The admin logged in, then alice with two sessions of her own: where the process-token tests start. */
+export async function aliceWithTwoSessions(
+  h: Harness,
+): Promise<{ admin: string; alice: string; aliceId: string; sessionId: string; otherSessionId: string }> {
+  const admin = await h.login();
+  const alice = await h.userToken("alice");
+  const aliceId = h.userId("alice");
+  const sessionId = await h.newSession(alice);
+  const otherSessionId = await h.newSession(alice);
+  return { admin, alice, aliceId, sessionId, otherSessionId };
 }
 
 export async function json<T = Record<string, unknown>>(res: Response): Promise<T> {

@@ -23,11 +23,16 @@ export class FrameReader<T = Record<string, unknown>> {
     const queued = this.frames.shift();
     if (queued) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no frame in time")), timeoutMs);
-      this.waiters.push((frame) => {
+      const waiter = (frame: T) => {
         clearTimeout(timer);
         resolve(frame);
-      });
+      };
+      const timer = setTimeout(() => {
+        // Gone from the queue, so the next frame goes to the next reader rather than nowhere.
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error("no frame in time"));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
