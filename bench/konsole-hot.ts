@@ -13,15 +13,18 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { memory } from "@kon/e2e/support/messages-api";
+import type { ClaudeProcess } from "@kon/e2e/support/run-claude";
+import type { Conversation } from "@kon/konsole/claude/args";
 import type { ClaudeEvent, HotStatus, Turn } from "@kon/protocol";
-import { memory } from "../test/support/messages-api.ts";
-import { startClaude, type ClaudeProcess } from "../test/support/run-claude.ts";
-import { median, startBenchKonsole } from "./support/bench-konsole.ts";
+import { endDirect, median, startBenchKonsole } from "./support/bench-konsole.ts";
 import { isModelOutput, openJournalSocket } from "./support/journal-socket.ts";
 
 const rounds = Number(process.argv[2] ?? 10);
+/** KONSOLE_HOT_MAX_TURNS's default: the pool's processes are started with it, so the prompts fit them. */
+const MAX_TURNS = 50;
 const bench = await startBenchKonsole(memory(), { KONSOLE_HOT_POOL_SIZE: "1", KONSOLE_MAX_PROCESSES: "4" });
-const { konsole, home, childEnv } = bench;
+const { konsole } = bench;
 const journal = await openJournalSocket(konsole.url, bench.serviceToken);
 
 interface Timing {
@@ -33,7 +36,7 @@ interface Timing {
 async function timedPrompt(route: string, sessionId: string, text: string): Promise<Timing> {
   const firstEvent = journal.nextEntry((entry) => entry.sessionId === sessionId && isModelOutput(entry));
   const began = performance.now();
-  const response = await bench.call("POST", `/sessions/${sessionId}/${route}?wait=true`, { userId: "bench", text, maxTurns: 50 });
+  const response = await bench.call("POST", `/sessions/${sessionId}/${route}?wait=true`, { userId: "bench", text, maxTurns: MAX_TURNS });
   const totalMs = performance.now() - began;
   const turn = (await response.json()) as Turn;
   if (turn.status !== "succeeded") throw new Error(`${route} ${sessionId}: turn ${turn.status} ${turn.error?.message ?? ""}`);
@@ -52,18 +55,10 @@ async function timedDirect(claude: ClaudeProcess, text: string, began = performa
   return { ttfeMs, totalMs: performance.now() - began };
 }
 
-const args = (conversation: string): string[] => ["--max-turns", "50", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep", conversation];
-
-async function endDirect(claude: ClaudeProcess): Promise<void> {
-  claude.endInput();
-  await claude.exited;
-  await claude.kill();
-}
-
 /** A cold prompt on the CLI directly: spawn, one line, until its result; then it exits. */
-async function directCold(conversation: string, text: string): Promise<Timing> {
+async function directCold(conversation: Conversation, text: string): Promise<Timing> {
   const began = performance.now();
-  const claude = startClaude({ args: args(conversation), env: childEnv, cwd: home.cwd });
+  const claude = bench.startDirect(conversation, MAX_TURNS);
   const timing = await timedDirect(claude, text, began);
   await endDirect(claude);
   return timing;
@@ -116,7 +111,7 @@ async function konsoleRound(index: number, record: (key: keyof typeof samples, t
 /** A spare `claude` started ahead, like the pool's; a step waits until it is past its start-up work. */
 let spare: { claude: ClaudeProcess; spawnedAt: number } | undefined;
 function spawnSpare(): void {
-  spare = { claude: startClaude({ args: args(`--session-id=${randomUUID()}`), env: childEnv, cwd: home.cwd }), spawnedAt: performance.now() };
+  spare = { claude: bench.startDirect({ kind: "new", claudeSessionId: randomUUID() }, MAX_TURNS), spawnedAt: performance.now() };
 }
 async function settleDirect(): Promise<void> {
   if (!spare) spawnSpare();
@@ -128,7 +123,7 @@ async function directRound(index: number, record: (key: keyof typeof samples, ti
   const conversation = randomUUID();
   let live: ClaudeProcess | undefined;
   const steps: Array<() => Promise<void>> = [
-    async () => void (await directCold(`--session-id=${conversation}`, "Remember 4")),
+    async () => void (await directCold({ kind: "new", claudeSessionId: conversation }, "Remember 4")),
     async () => {
       live = spare?.claude;
       spawnSpare();
@@ -136,7 +131,7 @@ async function directRound(index: number, record: (key: keyof typeof samples, ti
     },
   ];
   const nextSteps: Array<() => Promise<void>> = [
-    async () => record("directColdNext", await directCold(`--resume=${conversation}`, "What number?")),
+    async () => record("directColdNext", await directCold({ kind: "resume", claudeSessionId: conversation }, "What number?")),
     async () => {
       if (live) record("directHotNext", await timedDirect(live, "What number?"));
     },

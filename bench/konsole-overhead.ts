@@ -7,26 +7,24 @@
 // so it is steadier on a busy machine than the difference of the medians).
 //   tsx bench/konsole-overhead.ts [rounds=10]
 
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { plainText } from "../test/support/messages-api.ts";
-import { startClaude } from "../test/support/run-claude.ts";
-import { median, startBenchKonsole } from "./support/bench-konsole.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { plainText } from "@kon/e2e/support/messages-api";
+import { endDirect, median, startBenchKonsole } from "./support/bench-konsole.ts";
 
 const rounds = Number(process.argv[2] ?? 10);
 
 const bench = await startBenchKonsole(plainText("OK"));
-const { konsole, home, childEnv } = bench;
-const args = ["--max-turns", "5", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep"];
+const { konsole, home } = bench;
 
 async function direct(): Promise<number> {
   const began = performance.now();
-  const claude = startClaude({ args: [...args, `--session-id=${crypto.randomUUID()}`], env: childEnv, cwd: home.cwd });
+  const claude = bench.startDirect({ kind: "new", claudeSessionId: randomUUID() }, 5);
   claude.send("hello");
   await claude.nextResult();
   const elapsed = performance.now() - began;
-  claude.endInput();
-  await claude.exited;
-  await claude.kill();
+  await endDirect(claude);
   return elapsed;
 }
 
@@ -43,7 +41,7 @@ async function throughKonsole(): Promise<number> {
   const elapsed = performance.now() - began;
   if (turn.status !== "succeeded") throw new Error(`turn ${turn.status}`);
   // Let the finished process be reaped before the next round, as the direct run waits for its exit.
-  while (konsole.supervisor.slots.inUse > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (konsole.supervisor.slots.inUse > 0) await sleep(5);
   return elapsed;
 }
 

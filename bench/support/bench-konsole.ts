@@ -5,12 +5,13 @@ import { mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseConfig } from "../../packages/konsole/src/config.ts";
-import { start, type RunningKonsole } from "../../packages/konsole/src/index.ts";
-import { silentLogger } from "../../packages/konsole/src/logger.ts";
+import { createClaudeHome, type ClaudeHome } from "@kon/e2e/support/claude-env";
+import { startMessagesApi, type Scenario } from "@kon/e2e/support/messages-api";
+import { startClaude, type ClaudeProcess } from "@kon/e2e/support/run-claude";
+import { parseConfig, start, type RunningKonsole } from "@kon/konsole";
+import { buildClaudeArgs, type Conversation } from "@kon/konsole/claude/args";
+import { silentLogger } from "@kon/konsole/logger";
 import { startKonuiStandIn } from "../../packages/konsole/test/support/konui-stand-in.ts";
-import { createClaudeHome, type ClaudeHome } from "../../test/support/claude-env.ts";
-import { startMessagesApi, type Scenario } from "../../test/support/messages-api.ts";
 
 export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -18,12 +19,22 @@ export const median = (values: readonly number[]): number => {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
+/** Ends a CLI run directly: stdin closed, its exit awaited, then whatever is left of its group killed. */
+export async function endDirect(claude: ClaudeProcess): Promise<void> {
+  claude.endInput();
+  await claude.exited;
+  await claude.kill();
+}
+
 export interface BenchKonsole {
   konsole: RunningKonsole;
   home: ClaudeHome;
-  /** The environment a `claude` child gets (to run the CLI directly beside konsole). */
-  childEnv: Record<string, string>;
   serviceToken: string;
+  /**
+   * The CLI run directly beside konsole, with the arguments konsole would give it (its default
+   * tools) and the environment a konsole child gets, in the Claude home's project folder.
+   */
+  startDirect(conversation: Conversation, maxTurns: number): ClaudeProcess;
   call(method: string, route: string, body?: unknown): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -35,15 +46,19 @@ export async function startBenchKonsole(scenario: Scenario, env: Record<string, 
   const konui = await startKonuiStandIn(serviceToken);
   const dataDir = mkdtempSync(path.join(tmpdir(), "konsole-bench-"));
   const childEnv = home.env(api.url);
-  const konsole = await start(
-    parseConfig({ ...childEnv, KONSOLE_PORT: "0", KONSOLE_DATA_DIR: dataDir, KONUI_URL: konui.url, KONSOLE_SERVICE_TOKEN: serviceToken, ...env }),
-    { logger: silentLogger },
-  );
+  const config = parseConfig({ ...childEnv, KONSOLE_PORT: "0", KONSOLE_DATA_DIR: dataDir, KONUI_URL: konui.url, KONSOLE_SERVICE_TOKEN: serviceToken, ...env });
+  const konsole = await start(config, { logger: silentLogger });
   return {
     konsole,
     home,
-    childEnv,
     serviceToken,
+    startDirect: (conversation, maxTurns) =>
+      startClaude({
+        baseArgs: [],
+        args: buildClaudeArgs({ conversation, maxTurns, permissionMode: config.defaultPermissionMode, allowedTools: config.defaultAllowedTools }),
+        env: childEnv,
+        cwd: home.cwd,
+      }),
     call: (method, route, body) =>
       fetch(`${konsole.url}${route}`, {
         method,

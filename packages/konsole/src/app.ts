@@ -115,7 +115,7 @@ export function createApp({ config, supervisor, journal, logger }: AppDeps) {
           onOpen: (_event, ws) => {
             stream = new JournalStream(journal, { send: (frame) => ws.send(JSON.stringify(frame)) });
           },
-          onMessage: (event, _ws) => {
+          onMessage: (event) => {
             stream?.handle(typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8"));
           },
           onClose: () => stream?.close(),

@@ -129,10 +129,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
     throw new ConfigError(`konsole: invalid configuration\n${problems.join("\n")}`);
   }
   const vars = parsed.data;
+  const dataDir = path.resolve(vars.KONSOLE_DATA_DIR);
   return {
     port: vars.KONSOLE_PORT,
     host: vars.KONSOLE_HOST,
-    dataDir: path.resolve(vars.KONSOLE_DATA_DIR),
+    dataDir,
     konuiUrl: vars.KONUI_URL.replace(/\/+$/, ""),
     serviceToken: vars.KONSOLE_SERVICE_TOKEN,
     claudeBin: resolveClaudeBin(vars.CLAUDE_BIN),
@@ -153,7 +154,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
     hotRefillMaxFailures: vars.KONSOLE_HOT_REFILL_MAX_FAILURES,
     logLevel: vars.LOG_LEVEL,
     childEnv: pickChildEnv(blankless),
-    instanceTag: instanceTagOf(path.resolve(vars.KONSOLE_DATA_DIR)),
+    instanceTag: instanceTagOf(dataDir),
   };
 }
 

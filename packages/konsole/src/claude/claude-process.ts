@@ -1,10 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { parseClaudeLine, type ClaudeLine } from "@kon/protocol";
 import type { Logger } from "../logger.ts";
+import { waitAtMost } from "../wait-at-most.ts";
 import { readLines } from "./line-reader.ts";
-import { signalProcessGroup, processGroupAlive } from "./process-group.ts";
+import { endProcessGroup, signalProcessGroup } from "./process-group.ts";
 import { endTaggedProcesses, PROCESS_TAG_VAR } from "./process-tag.ts";
 
 export interface ClaudeProcessOptions {
@@ -25,6 +25,16 @@ export interface ProcessExit {
 }
 
 const STDERR_TAIL_CHARS = 8_000;
+
+/** `tail` with `text` appended, cut to the last few thousand characters (stderr kept for error messages). */
+export function appendStderrTail(tail: string, text: string): string {
+  return (tail + text).slice(-STDERR_TAIL_CHARS);
+}
+
+/** "was killed by SIGTERM" / "exited with code 1", for messages about a process that ended. */
+export function howItEnded(exit: ProcessExit): string {
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
 
 /**
  * One `claude` child in its own process group. It knows nothing about turns: it hands out
@@ -75,7 +85,7 @@ export class ClaudeProcess {
     this.child.stdin.on("error", (error) => this.logger.debug({ err: error }, "claude stdin closed under us"));
     this.child.stderr.setEncoding("utf8");
     this.child.stderr.on("data", (text: string) => {
-      this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
+      this.stderrTail = appendStderrTail(this.stderrTail, text);
       for (const listener of this.stderrListeners) listener(text);
     });
     readLines(this.child.stdout, (raw) => {
@@ -102,10 +112,6 @@ export class ClaudeProcess {
     return this.exit !== undefined;
   }
 
-  get stdinOpen(): boolean {
-    return this.child.stdin.writable;
-  }
-
   /** Writes one line (the caller adds the newline); false when stdin is gone. */
   write(line: string): boolean {
     if (!this.child.stdin.writable) return false;
@@ -126,8 +132,7 @@ export class ClaudeProcess {
     if (pid === undefined) return this.exited;
     if (!this.hasExited) {
       signalProcessGroup(pid, "SIGTERM");
-      const exitedInTime = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!exitedInTime) {
+      if ((await waitAtMost(this.exited, graceMs)) === null) {
         this.logger.warn({ graceMs }, "claude ignored SIGTERM; sending SIGKILL");
         signalProcessGroup(pid, "SIGKILL");
       }
@@ -138,14 +143,8 @@ export class ClaudeProcess {
   }
 
   /** Kills whatever is left once the leader is gone: its group, and descendants that left it. */
-  async reapGroup(graceMs: number): Promise<void> {
-    const pid = this.pid;
-    if (pid !== undefined && processGroupAlive(pid)) {
-      signalProcessGroup(pid, "SIGTERM");
-      const deadline = Date.now() + graceMs;
-      while (processGroupAlive(pid) && Date.now() < deadline) await sleep(50);
-      if (processGroupAlive(pid)) signalProcessGroup(pid, "SIGKILL");
-    }
+  private async reapGroup(graceMs: number): Promise<void> {
+    if (this.pid !== undefined) await endProcessGroup(this.pid, graceMs);
     const stragglers = await endTaggedProcesses(this.id, graceMs);
     if (stragglers > 0) this.logger.info({ stragglers }, "ended descendants that had left the process group");
   }

@@ -4,7 +4,9 @@
 // with `strings`). Check: claude-opus-5-5 at 100 in / 12 out / 50 cache-read / 20 cache-write
 // is 0.00075 USD, which is what that CLI reports in the fixtures.
 
-export interface ModelPrice {
+import type { TokenCounts } from "@kon/protocol";
+
+interface ModelPrice {
   input: number;
   output: number;
   cacheWrite: number;
@@ -77,7 +79,7 @@ function lookup(model: string): ModelInfo | undefined {
   return models[bare];
 }
 
-export function priceOf(model: string): ModelPrice | undefined {
+function priceOf(model: string): ModelPrice | undefined {
   return lookup(model)?.price;
 }
 
@@ -85,15 +87,8 @@ export function contextWindowOf(model: string): number | undefined {
   return lookup(model)?.contextWindow;
 }
 
-export interface TokenUsage {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheCreation: number;
-}
-
 /** USD for these tokens on `model`, or undefined when the model is not in the table. */
-export function costOf(model: string, tokens: TokenUsage): number | undefined {
+export function costOf(model: string, tokens: TokenCounts): number | undefined {
   const price = priceOf(model);
   if (!price) return undefined;
   const perToken =

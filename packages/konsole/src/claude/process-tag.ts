@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { signalProcess } from "./process-group.ts";
 
 /**
  * Every Claude process gets `KONSOLE_PROCESS_ID=<id>` in its environment and its descendants
@@ -37,25 +38,17 @@ export function findTaggedProcesses(processId: string, variable: string = PROCES
   return found;
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // Already gone.
-  }
-}
-
 /** SIGTERM to every process carrying the tag, SIGKILL to those still there after `graceMs`. */
 export async function endTaggedProcesses(processId: string, graceMs: number, variable: string = PROCESS_TAG_VAR): Promise<number> {
   const first = findTaggedProcesses(processId, variable);
   if (first.length === 0) return 0;
-  for (const pid of first) signal(pid, "SIGTERM");
+  for (const pid of first) signalProcess(pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   let left = findTaggedProcesses(processId, variable);
   while (left.length > 0 && Date.now() < deadline) {
     await sleep(50);
     left = findTaggedProcesses(processId, variable);
   }
-  for (const pid of left) signal(pid, "SIGKILL");
+  for (const pid of left) signalProcess(pid, "SIGKILL");
   return first.length;
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   buildInterruptRequest,
   toStdinLine,
@@ -8,6 +7,7 @@ import {
   type ResultEvent,
   type UserMessageLine,
 } from "@kon/protocol";
+import { waitAtMost } from "../wait-at-most.ts";
 import type { ClaudeProcess, ProcessExit } from "./claude-process.ts";
 import { TurnAccumulator } from "./turn-accumulator.ts";
 
@@ -31,6 +31,32 @@ export interface PromptRunOptions {
   onLine?: (line: ClaudeLine) => void;
 }
 
+interface EndLatch {
+  /** Ends the prompt; null once it has ended. */
+  settle: ((end: PromptEnd) => void) | null;
+  graceTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Ends the prompt without a result when the process ends first. Its callbacks wait on the
+ * process and hold only the latch, so the prompts a hot process has finished (their messages,
+ * images and output) are not kept alive until it exits.
+ */
+function watchProcessEnd(process: ClaudeProcess, resultGraceMs: number, latch: EndLatch): void {
+  // stdout ends a moment before 'exit' is seen; wait for it briefly so the turn can say how the process ended.
+  void process.outputEnded.then(async () => {
+    if (!latch.settle) return;
+    const exit = await waitAtMost(process.exited, resultGraceMs);
+    latch.settle?.({ kind: "no_result", exit });
+  });
+  void process.exited.then((exit) => {
+    if (!latch.settle) return;
+    // stdout may still hold the result after 'exit'; a descendant may keep it open forever.
+    latch.graceTimer = setTimeout(() => latch.settle?.({ kind: "no_result", exit }), resultGraceMs);
+    void process.outputEnded.then(() => latch.settle?.({ kind: "no_result", exit }));
+  });
+}
+
 /**
  * One prompt on a live process: writes the user line and reads until its `result`. A hot
  * process runs many of these one after another; a cold one runs exactly one.
@@ -45,30 +71,22 @@ export class PromptRun {
     this.process = options.process;
     this.accumulator = new TurnAccumulator(performance.now());
     this.done = new Promise((resolve) => {
-      let graceTimer: NodeJS.Timeout | undefined;
-      const settle = (end: PromptEnd): void => {
-        if (this.settled) return;
-        this.settled = true;
-        clearTimeout(graceTimer);
-        stopListening();
-        resolve({ end, accumulator: this.accumulator, endedAt: performance.now() });
+      const latch: EndLatch = {
+        settle: (end) => {
+          latch.settle = null;
+          clearTimeout(latch.graceTimer);
+          stopListening();
+          this.settled = true;
+          resolve({ end, accumulator: this.accumulator, endedAt: performance.now() });
+        },
       };
       const stopListening = options.process.onLine((line) => {
         this.accumulator.observe(line, performance.now());
         options.onLine?.(line);
-        if (line.kind === "event" && line.event.type === "result") settle({ kind: "result", result: line.event });
+        if (line.kind === "event" && line.event.type === "result") latch.settle?.({ kind: "result", result: line.event });
       });
-      // stdout ends a moment before 'exit' is seen; wait for it briefly so the turn can say how the process ended.
-      void options.process.outputEnded.then(async () => {
-        const exit = await Promise.race([options.process.exited, sleep(options.resultGraceMs).then(() => null)]);
-        settle({ kind: "no_result", exit });
-      });
-      void options.process.exited.then((exit) => {
-        // stdout may still hold the result after 'exit'; a descendant may keep it open forever.
-        graceTimer = setTimeout(() => settle({ kind: "no_result", exit }), options.resultGraceMs);
-        void options.process.outputEnded.then(() => settle({ kind: "no_result", exit }));
-      });
-      if (!options.process.write(toStdinLine(options.message))) settle({ kind: "no_result", exit: null });
+      watchProcessEnd(options.process, options.resultGraceMs, latch);
+      if (!options.process.write(toStdinLine(options.message))) latch.settle?.({ kind: "no_result", exit: null });
     });
   }
 

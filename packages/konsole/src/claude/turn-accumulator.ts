@@ -1,13 +1,12 @@
-import type { AssistantEvent, ClaudeLine, ResultEvent, Usage } from "@kon/protocol";
-import type { TokenCounts } from "@kon/protocol";
-import type { TokenUsage } from "./pricing.ts";
+import type { AssistantEvent, ClaudeLine, ResultEvent, TokenCounts, Usage } from "@kon/protocol";
 
 export interface AssistantMessageUsage {
   model: string | null;
-  tokens: TokenUsage;
+  tokens: TokenCounts;
 }
 
-function tokensOf(usage: Usage | undefined): TokenUsage {
+/** The CLI's `usage` (snake_case, fields optional) as token counts. */
+export function tokensOf(usage: Usage | undefined): TokenCounts {
   return {
     input: usage?.input_tokens ?? 0,
     output: usage?.output_tokens ?? 0,

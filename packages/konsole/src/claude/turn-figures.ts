@@ -1,6 +1,6 @@
 import type { CostSource, ModelUsage, ResultEvent, TokenCounts, TurnFigures } from "@kon/protocol";
 import { contextWindowOf, costOf } from "./pricing.ts";
-import type { TurnAccumulator } from "./turn-accumulator.ts";
+import { tokensOf, type TurnAccumulator } from "./turn-accumulator.ts";
 
 export interface TurnCost {
   costUsd: number | null;
@@ -32,17 +32,10 @@ function sumModelUsage(usage: ModelUsage): { tokens: TokenCounts; costUsd: numbe
 }
 
 /** The turn's own token counts: the CLI's per-turn figures, else the usage its messages reported. */
-export function turnTokens(accumulator: TurnAccumulator): TokenCounts {
+function turnTokens(accumulator: TurnAccumulator): TokenCounts {
   const result = accumulator.result;
   if (result?.model_usage_since_last_result) return sumModelUsage(result.model_usage_since_last_result).tokens;
-  if (result?.usage) {
-    return {
-      input: result.usage.input_tokens ?? 0,
-      output: result.usage.output_tokens ?? 0,
-      cacheRead: result.usage.cache_read_input_tokens ?? 0,
-      cacheCreation: result.usage.cache_creation_input_tokens ?? 0,
-    };
-  }
+  if (result?.usage) return tokensOf(result.usage);
   return accumulator.usageTotals;
 }
 
@@ -79,7 +72,7 @@ function costFromResult(result: ResultEvent, context: CostContext): TurnCost | u
  * The turn's own cost, never a running total: the CLI's per-turn figure, else the difference
  * from the conversation's previous total, else priced from usage, else the transcript.
  */
-export function turnCost(accumulator: TurnAccumulator, context: CostContext): TurnCost {
+function turnCost(accumulator: TurnAccumulator, context: CostContext): TurnCost {
   const fromResult = accumulator.result ? costFromResult(accumulator.result, context) : undefined;
   if (fromResult) return fromResult;
   const fromUsage = costFromUsage(accumulator);

@@ -85,5 +85,4 @@ export class TurnStore {
   withStatus(statuses: readonly TurnStatus[]): TurnRow[] {
     return this.db.select().from(turns).where(inArray(turns.status, [...statuses])).orderBy(asc(turns.createdAt)).all();
   }
-
 }

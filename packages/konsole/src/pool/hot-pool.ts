@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import path from "node:path";
 import type { HotStatus } from "@kon/protocol";
 import type { Conversation } from "../claude/args.ts";
-import type { ProcessExit } from "../claude/claude-process.ts";
+import { howItEnded, type ProcessExit } from "../claude/claude-process.ts";
 import type { KonsoleConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { ProcessSlots } from "../supervisor/process-slots.ts";
+import { workspaceDir } from "../supervisor/workspace-files.ts";
 import type { ProcessTokenClient } from "../tokens/process-token-client.ts";
 import { dueRetirement, type RetireReason } from "./hot-lifetime.ts";
 import type { HotProcess, HotBinding } from "./hot-process.ts";
@@ -27,7 +27,7 @@ export interface HotPoolDeps {
 
 function describeExit(exit: ProcessExit, stderr: string): string {
   if (exit.spawnError) return `could not start claude: ${exit.spawnError}`;
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const how = howItEnded(exit);
   const tail = stderr.trim().slice(-300);
   return `claude ${how} while warming${tail ? `: ${tail}` : ""}`;
 }
@@ -119,7 +119,7 @@ export class HotPool {
     } catch (error) {
       this.logger.warn({ err: error, processId: hot.process.id }, "could not bind a pool process token; not using the pool");
       hot.binding = null;
-      void this.retire(hot, "replaced");
+      void hot.retire("replaced");
       return undefined;
     } finally {
       this.refill();
@@ -147,18 +147,14 @@ export class HotPool {
     hot.finishPrompt();
     if (!hot.alive) return;
     const reason = this.dueRetirement(hot, Date.now());
-    if (reason) void this.retire(hot, reason);
+    if (reason) void hot.retire(reason);
     else if (this.deps.slots.waiting > 0) this.relievePressure();
-  }
-
-  retire(hot: HotProcess, reason: RetireReason): Promise<void> {
-    return hot.retire(reason);
   }
 
   async retireSession(sessionId: string, reason: RetireReason): Promise<void> {
     const hot = this.boundTo(sessionId);
     if (!hot) return;
-    if (hot.alive) await this.retire(hot, reason);
+    if (hot.alive) await hot.retire(reason);
     await hot.ended;
   }
 
@@ -203,7 +199,7 @@ export class HotPool {
     clearInterval(this.sweepTimer);
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
     await Promise.allSettled([...this.spawning]);
-    await Promise.all([...this.processes].map((hot) => this.retire(hot, "shutdown")));
+    await Promise.all([...this.processes].map((hot) => hot.retire("shutdown")));
     await Promise.allSettled([...this.forgetting]);
   }
 
@@ -214,7 +210,7 @@ export class HotPool {
       const victim = [...this.processes].filter((hot) => hot.available).sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
       if (!victim) return;
       this.logger.info({ pid: victim.pid, sessionId: victim.binding?.sessionId }, "process cap reached; retiring the least recently used idle hot process");
-      void this.retire(victim, "evicted");
+      void victim.retire("evicted");
       releasing += 1;
     }
   }
@@ -233,7 +229,7 @@ export class HotPool {
     for (const hot of this.processes) {
       if (!hot.available) continue;
       const reason = this.dueRetirement(hot, now);
-      if (reason) void this.retire(hot, reason);
+      if (reason) void hot.retire(reason);
     }
     this.refill();
   }
@@ -279,7 +275,7 @@ export class HotPool {
     const plan = planPool(targets, this.unbound.filter((hot) => hot.available));
     for (const hot of plan.surplus) {
       const stillWanted = targets.some((target) => target.count > 0 && sameProfile(target.profile, hot.profile));
-      void this.retire(hot, stillWanted ? "pool_shrunk" : "unwanted_profile");
+      void hot.retire(stillWanted ? "pool_shrunk" : "unwanted_profile");
     }
     if (this.refilling || !plan.next) return;
     const profile = plan.next;
@@ -302,7 +298,7 @@ export class HotPool {
   /** Spawns one pool process (holding the slot already taken) and judges whether it started. */
   private async warmOne(profile: HotProfile): Promise<void> {
     const conversation: Conversation = { kind: "new", claudeSessionId: randomUUID() };
-    const cwd = path.join(this.deps.config.dataDir, "workspaces", `hot-${conversation.claudeSessionId}`);
+    const cwd = workspaceDir(this.deps.config.dataDir, `hot-${conversation.claudeSessionId}`);
     let hot: HotProcess;
     try {
       hot = await this.spawn({ conversation, cwd, profile, binding: null, minLifeSec: 0 });
@@ -312,7 +308,7 @@ export class HotPool {
       return;
     }
     this.register(hot);
-    if (this.stopped) void this.retire(hot, "shutdown");
+    if (this.stopped) void hot.retire("shutdown");
     if (await hot.ready) {
       this.backoff.recordSuccess();
       return;

@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ClaudeLine, UserMessageLine } from "@kon/protocol";
 import type { ClaudeProcess, ProcessExit } from "../claude/claude-process.ts";
 import { PromptRun } from "../claude/prompt-run.ts";
-import type { HotProfile } from "./hot-profile.ts";
+import { waitAtMost } from "../wait-at-most.ts";
 import type { RetireReason } from "./hot-lifetime.ts";
+import type { HotProfile } from "./hot-profile.ts";
 
 export type HotState = "warming" | "idle" | "busy" | "retiring";
 
@@ -71,12 +71,9 @@ export class HotProcess {
     this.spawnedAt = init.spawnedAt;
     this.retireAt = init.retireAt;
     this.stopGraceMs = init.stopGraceMs;
-    this.ready = Promise.race([
-      this.process.exited.then(() => false),
-      sleep(init.settleMs).then(() => !this.process.hasExited),
-    ]).then((alive) => {
-      this.settled = alive;
-      return alive;
+    this.ready = waitAtMost(this.process.exited, init.settleMs).then((exit) => {
+      this.settled = exit === null;
+      return this.settled;
     });
     this.ended = this.process.exited.then(async (exit) => {
       await this.process.stop(this.stopGraceMs);
@@ -135,7 +132,7 @@ export class HotProcess {
       this.retireReason = reason;
       this.process.logger.debug({ reason }, "retiring hot process");
       this.process.closeStdin();
-      await Promise.race([this.process.exited, sleep(this.stopGraceMs)]);
+      await waitAtMost(this.process.exited, this.stopGraceMs);
       await this.process.stop(this.stopGraceMs);
       await this.ended;
     })();

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ClaudeLine, ProcessToken, UserMessageLine } from "@kon/protocol";
 import { buildChildEnv } from "../claude/child-env.ts";
 import { ClaudeProcess } from "../claude/claude-process.ts";
 import { PromptRun, type PromptOutcome } from "../claude/prompt-run.ts";
 import type { Logger } from "../logger.ts";
 import type { ProcessTokenClient } from "../tokens/process-token-client.ts";
+import { waitAtMost } from "../wait-at-most.ts";
 import type { TurnControl } from "./turn-control.ts";
 
 export interface ColdPromptOptions {
@@ -83,8 +83,8 @@ export async function runColdPrompt(options: ColdPromptOptions): Promise<ColdPro
 
 async function reap(process: ClaudeProcess, outcome: PromptOutcome, options: ColdPromptOptions): Promise<void> {
   if (outcome.end.kind === "result" && !process.hasExited) {
-    const exitedInTime = await Promise.race([process.exited.then(() => true), sleep(options.lingerGraceMs).then(() => false)]);
-    if (!exitedInTime) process.logger.info({ lingerGraceMs: options.lingerGraceMs }, "claude lingered after its result; ending it");
+    const exit = await waitAtMost(process.exited, options.lingerGraceMs);
+    if (exit === null) process.logger.info({ lingerGraceMs: options.lingerGraceMs }, "claude lingered after its result; ending it");
   }
   await process.stop(options.stopGraceMs);
 }

@@ -1,3 +1,4 @@
+import type { Turn } from "@kon/protocol";
 import type { KonsoleConfig } from "../config.ts";
 import type { SessionStore } from "../journal/session-store.ts";
 import type { TokenLedger } from "../journal/token-ledger.ts";
@@ -5,7 +6,6 @@ import type { TurnJournal } from "../journal/turn-journal.ts";
 import { turnFromRow, type TurnPatch, type TurnStore } from "../journal/turn-store.ts";
 import type { Logger } from "../logger.ts";
 import type { ProcessTokenClient } from "../tokens/process-token-client.ts";
-import type { Turn } from "@kon/protocol";
 
 export interface SupervisorDeps {
   config: KonsoleConfig;

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { buildUserMessage } from "@kon/protocol";
 import type { Conversation } from "../claude/args.ts";
+import { appendStderrTail } from "../claude/claude-process.ts";
 import type { HotPool } from "../pool/hot-pool.ts";
 import type { HotBinding, HotProcess } from "../pool/hot-process.ts";
 import { profileOfTurn, sameProfile, type HotProfile } from "../pool/hot-profile.ts";
 import type { SupervisorDeps } from "./deps.ts";
 import type { AttemptContext, PromptAttempt, TurnJob } from "./turn-runner.ts";
 import { isMemoryLoss } from "./turn-verdict.ts";
-
-const STDERR_TAIL_CHARS = 8_000;
+import { workspaceDir } from "./workspace-files.ts";
 
 /** Whether the session's live process can take this prompt as it is (same user, same flags, enough life left). */
 function fits(hot: HotProcess, binding: HotBinding, profile: HotProfile, job: TurnJob): boolean {
@@ -46,7 +45,7 @@ async function hotProcessFor(deps: SupervisorDeps, pool: HotPool, job: TurnJob, 
     const pooled = await pool.claim(profile, binding, minLifeSec);
     if (pooled) return pooled;
   }
-  const cwd = params.cwd ?? session?.cwd ?? path.join(deps.config.dataDir, "workspaces", sessionId);
+  const cwd = params.cwd ?? session?.cwd ?? workspaceDir(deps.config.dataDir, sessionId);
   return pool.spawnFor({ binding, conversation: { kind: "new", claudeSessionId: randomUUID() }, cwd, profile, minLifeSec });
 }
 
@@ -60,7 +59,7 @@ async function promptOn(hot: HotProcess, pool: HotPool, deps: SupervisorDeps, jo
       resultGraceMs: deps.config.resultGraceMs,
       onLine: context.onLine,
       onStderr: (text) => {
-        stderr = (stderr + text).slice(-STDERR_TAIL_CHARS);
+        stderr = appendStderrTail(stderr, text);
         context.onStderr(text);
       },
     });

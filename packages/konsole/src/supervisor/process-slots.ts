@@ -24,7 +24,7 @@ export class ProcessSlots {
     return true;
   }
 
-  /** Resolves once a slot is held; pass the returned function to give it back. */
+  /** Resolves once a slot is held; `release` gives it back. */
   acquire(): Promise<void> {
     if (this.tryAcquire()) return Promise.resolve();
     const held = new Promise<void>((resolve) => this.waiters.push(resolve));

@@ -49,7 +49,7 @@ export class SessionLanes {
     this.pump(job.sessionId);
   }
 
-  /** Takes a job that has not started out of its lane; false when it is running or unknown. */
+  /** Takes a job that has not started out of its lane (and cancels it); undefined when it is running or unknown. */
   remove(jobId: string): LaneJob | undefined {
     for (const lane of this.lanes.values()) {
       const index = lane.waiting.findIndex((job) => job.id === jobId);

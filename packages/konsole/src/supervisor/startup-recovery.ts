@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { JournalEntry } from "@kon/protocol";
-import { processAlive, processGroupAlive, signalProcessGroup } from "../claude/process-group.ts";
+import { endProcessGroup, processAlive, processGroupAlive } from "../claude/process-group.ts";
 import { endTaggedProcesses } from "../claude/process-tag.ts";
-import { claudeConfigDir, lastTranscriptCostUsd, transcriptPath } from "../claude/transcript.ts";
+import { transcriptPath, transcriptTurnCostUsd } from "../claude/transcript.ts";
 import { TurnAccumulator } from "../claude/turn-accumulator.ts";
 import { buildTurnFigures } from "../claude/turn-figures.ts";
 import type { TurnRow } from "../journal/turn-store.ts";
@@ -30,12 +29,7 @@ async function endLeftoverProcess(row: TurnRow, graceMs: number): Promise<void> 
   if (pid !== null && processGroupAlive(pid)) {
     const commandLine = processAlive(pid) ? commandLineOf(pid) : undefined;
     const leaderIsOurs = commandLine === undefined || (row.claudeSessionId !== null && commandLine.includes(row.claudeSessionId));
-    if (leaderIsOurs) {
-      signalProcessGroup(pid, "SIGTERM");
-      const deadline = Date.now() + graceMs;
-      while (processGroupAlive(pid) && Date.now() < deadline) await sleep(50);
-      if (processGroupAlive(pid)) signalProcessGroup(pid, "SIGKILL");
-    }
+    if (leaderIsOurs) await endProcessGroup(pid, graceMs);
   }
   if (row.processId) await endTaggedProcesses(row.processId, graceMs);
 }
@@ -65,11 +59,10 @@ async function closeRunningTurn(deps: SupervisorDeps, row: TurnRow): Promise<voi
   }
   const claudeSessionId = accumulator.claudeSessionId ?? row.claudeSessionId;
   const previousTotalUsd = claudeSessionId ? deps.sessions.lastConversationTotal(claudeSessionId) : undefined;
-  let transcriptCostUsd: number | undefined;
-  if (claudeSessionId && row.cwd && accumulator.messageUsage.size === 0) {
-    const total = await lastTranscriptCostUsd(transcriptPath(claudeConfigDir(deps.config.childEnv), row.cwd, claudeSessionId));
-    transcriptCostUsd = total === undefined ? undefined : Math.max(0, total - (previousTotalUsd ?? 0));
-  }
+  const transcriptCostUsd =
+    claudeSessionId && row.cwd
+      ? await transcriptTurnCostUsd(transcriptPath(deps.config.childEnv, row.cwd, claudeSessionId), accumulator, previousTotalUsd)
+      : undefined;
   const figures = buildTurnFigures(accumulator, accumulator.lastLineAt, {
     previousTotalUsd,
     newConversation: previousTotalUsd === undefined,

@@ -1,8 +1,7 @@
 import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { ApiError, type HotStatus, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
 import { INSTANCE_TAG_VAR, endTaggedProcesses } from "../claude/process-tag.ts";
-import { claudeConfigDir, deleteTranscript, transcriptPath } from "../claude/transcript.ts";
+import { deleteTranscript, transcriptPath } from "../claude/transcript.ts";
 import { turnFromRow } from "../journal/turn-store.ts";
 import { hotLifeShortfall } from "../pool/fresh-life.ts";
 import { HotPool } from "../pool/hot-pool.ts";
@@ -13,7 +12,7 @@ import { SessionLanes } from "./session-lanes.ts";
 import { recoverAfterRestart } from "./startup-recovery.ts";
 import { TurnControl } from "./turn-control.ts";
 import { failTurn, runTurn } from "./turn-runner.ts";
-import { checkWorkspaceFiles } from "./workspace-files.ts";
+import { checkWorkspaceFiles, workspaceDir } from "./workspace-files.ts";
 
 interface ActiveTurn {
   sessionId: string;
@@ -63,10 +62,6 @@ export class Supervisor {
     return this.hotPool.status();
   }
 
-  private workspaceOf(sessionId: string): string {
-    return path.join(this.deps.config.dataDir, "workspaces", sessionId);
-  }
-
   startTurn(sessionId: string, params: StartTurnParams): TurnAccepted {
     if (this.stopping) throw new ApiError("unavailable", "konsole is shutting down");
     const limit = this.deps.config.queueLimit;
@@ -75,7 +70,7 @@ export class Supervisor {
     }
     checkWorkspaceFiles(params.files);
     if (params.mode === "hot") this.checkHotLife(params.executionTimeoutSec);
-    const session = this.deps.sessions.ensure(sessionId, params.cwd ?? this.workspaceOf(sessionId));
+    const session = this.deps.sessions.ensure(sessionId, params.cwd ?? workspaceDir(this.deps.config.dataDir, sessionId));
     if (!session.claudeSessionId && params.mode === "cold") mkdirSync(params.cwd ?? session.cwd, { recursive: true });
     const queuePosition = this.lanes.depth(sessionId);
     const turn = turnFromRow(this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: params.mode }));
@@ -198,7 +193,7 @@ export class Supervisor {
   private async forgetConversation(sessionId: string): Promise<void> {
     const row = this.deps.sessions.get(sessionId);
     if (!row?.claudeSessionId) return;
-    const file = transcriptPath(claudeConfigDir(this.deps.config.childEnv), row.cwd, row.claudeSessionId);
+    const file = transcriptPath(this.deps.config.childEnv, row.cwd, row.claudeSessionId);
     this.deps.sessions.setConversation(sessionId, null);
     const deleted = await deleteTranscript(file);
     this.deps.logger.info({ sessionId, claudeSessionId: row.claudeSessionId, transcriptDeleted: deleted }, "session memory reset");
@@ -207,33 +202,26 @@ export class Supervisor {
   /** Ends a session: queued turns fail, the running one's process group is ended, the session is forgotten. */
   async endSession(sessionId: string): Promise<void> {
     this.getSession(sessionId);
-    await this.endTurns((turn) => turn.sessionId === sessionId, "session_ended", sessionId);
+    await this.endTurns("session_ended", sessionId);
     await this.hotPool.retireSession(sessionId, "session_ended");
     this.deps.sessions.delete(sessionId);
   }
 
-  private async endTurns(
-    which: (turn: ActiveTurn) => boolean,
-    reason: "session_ended" | "supervisor_restarted",
-    sessionId?: string,
-  ): Promise<void> {
+  /** Fails the queued turns and ends the running ones of one session, or of all. */
+  private async endTurns(reason: "session_ended" | "supervisor_restarted", sessionId?: string): Promise<void> {
     const message = reason === "session_ended" ? "The session was ended before this turn started." : "konsole shut down before this turn started.";
     for (const job of this.lanes.cancelWaiting(sessionId)) {
       if (this.deps.turns.get(job.id)?.status === "queued") failTurn(this.deps, job.id, { code: reason, message });
     }
-    const running = [...this.active.values()].filter(which);
+    const running = [...this.active.values()].filter((turn) => sessionId === undefined || turn.sessionId === sessionId);
     await Promise.all(running.map((turn) => turn.control.stop(reason, { interruptFirst: reason !== "session_ended" })));
     await Promise.all(running.map((turn) => turn.done));
-  }
-
-  get liveTurnCount(): number {
-    return this.active.size;
   }
 
   /** Refuses new turns, fails queued ones, ends the running ones' processes and retires every hot process. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.endTurns(() => true, "supervisor_restarted");
+    await this.endTurns("supervisor_restarted");
     await this.hotPool.stop();
   }
 }

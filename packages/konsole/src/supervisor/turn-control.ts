@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ClaudeProcess } from "../claude/claude-process.ts";
 import type { PromptRun } from "../claude/prompt-run.ts";
+import { waitAtMost } from "../wait-at-most.ts";
 import type { StopReason } from "./turn-verdict.ts";
 
 /**
@@ -36,8 +36,7 @@ export class TurnControl {
   private async stopNow(interruptFirst: boolean): Promise<void> {
     const run = this.run;
     if (interruptFirst && run && !run.finished && run.interrupt()) {
-      const answered = await Promise.race([run.done.then(() => true), sleep(this.graceMs).then(() => false)]);
-      if (answered) return;
+      if ((await waitAtMost(run.done, this.graceMs)) !== null) return;
     }
     await this.process?.stop(this.graceMs);
   }

@@ -3,21 +3,20 @@ import { mkdir } from "node:fs/promises";
 import { buildUserMessage, type ClaudeLine, type StartTurnParams, type Turn, type TurnError } from "@kon/protocol";
 import { buildClaudeArgs, type Conversation } from "../claude/args.ts";
 import type { ClaudeProcess } from "../claude/claude-process.ts";
+import type { PromptOutcome } from "../claude/prompt-run.ts";
+import { transcriptPath, transcriptTurnCostUsd } from "../claude/transcript.ts";
+import { buildTurnFigures } from "../claude/turn-figures.ts";
 import type { Logger } from "../logger.ts";
 import type { HotPool } from "../pool/hot-pool.ts";
 import { profileOfTurn } from "../pool/hot-profile.ts";
 import { HotLifeTooShortError } from "../pool/hot-spawn.ts";
-import { runHotPrompt } from "./hot-turn.ts";
-import { writeWorkspaceFiles } from "./workspace-files.ts";
-import { claudeConfigDir, lastTranscriptCostUsd, transcriptPath } from "../claude/transcript.ts";
-import type { PromptOutcome } from "../claude/prompt-run.ts";
-import { buildTurnFigures } from "../claude/turn-figures.ts";
 import { TokenUnavailableError } from "../tokens/process-token-client.ts";
 import { runColdPrompt, type ColdPrompt } from "./cold-prompt.ts";
 import { updateTurn, type SupervisorDeps } from "./deps.ts";
+import { runHotPrompt } from "./hot-turn.ts";
 import type { TurnControl } from "./turn-control.ts";
 import { isMemoryLoss, judgeTurn } from "./turn-verdict.ts";
-
+import { writeWorkspaceFiles } from "./workspace-files.ts";
 export interface TurnJob {
   turnId: string;
   sessionId: string;
@@ -72,9 +71,7 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
       : setTimeout(() => void control.stop("timeout"), params.executionTimeoutSec * 1000);
   const context: AttemptContext = {
     logger,
-    writeFiles: async (cwd) => {
-      await writeWorkspaceFiles(cwd, params.files);
-    },
+    writeFiles: (cwd) => writeWorkspaceFiles(cwd, params.files),
     recordProcess: (process, tokenId, conversation, cwd) => {
       startedAt ??= new Date().toISOString();
       updateTurn(deps, turnId, {
@@ -155,34 +152,25 @@ async function runColdAttempts(deps: SupervisorDeps, job: TurnJob, pool: HotPool
 
   let conversation: Conversation = resumeId ? { kind: "resume", claudeSessionId: resumeId } : { kind: "new", claudeSessionId: randomUUID() };
   let prompt = await attempt(conversation);
-  if (conversation.kind === "resume" && !control.stopRequested && isMemoryLoss(prompt.outcome, prompt.process.stderr)) {
+  const memoryLost = conversation.kind === "resume" && !control.stopRequested && isMemoryLoss(prompt.outcome, prompt.process.stderr);
+  if (memoryLost) {
     context.logger.warn({ claudeSessionId: conversation.claudeSessionId }, "transcript gone; re-running as a new conversation");
     await prompt.reaped;
     conversation = { kind: "new", claudeSessionId: randomUUID() };
     prompt = await attempt(conversation);
-    return { outcome: prompt.outcome, stderr: prompt.process.stderr, conversation, cwd, memoryLost: true };
   }
-  return { outcome: prompt.outcome, stderr: prompt.process.stderr, conversation, cwd, memoryLost: false };
-}
-
-async function costFromTranscript(
-  deps: SupervisorDeps,
-  outcome: PromptOutcome,
-  finished: PromptAttempt,
-  previousTotal: number | undefined,
-): Promise<number | undefined> {
-  if (outcome.end.kind === "result" || outcome.accumulator.messageUsage.size > 0) return undefined;
-  const file = transcriptPath(claudeConfigDir(deps.config.childEnv), finished.cwd, finished.conversation.claudeSessionId);
-  const total = await lastTranscriptCostUsd(file);
-  return total === undefined ? undefined : Math.max(0, total - (previousTotal ?? 0));
+  return { outcome: prompt.outcome, stderr: prompt.process.stderr, conversation, cwd, memoryLost };
 }
 
 async function finishTurn(deps: SupervisorDeps, job: TurnJob, finished: PromptAttempt): Promise<void> {
-  const { outcome } = finished;
-  const { conversation } = finished;
+  const { outcome, conversation } = finished;
   const previousTotalUsd = deps.sessions.lastConversationTotal(conversation.claudeSessionId);
   const newConversation = conversation.kind === "new";
-  const transcriptCostUsd = await costFromTranscript(deps, outcome, finished, newConversation ? 0 : previousTotalUsd);
+  const transcriptCostUsd = await transcriptTurnCostUsd(
+    transcriptPath(deps.config.childEnv, finished.cwd, conversation.claudeSessionId),
+    outcome.accumulator,
+    newConversation ? 0 : previousTotalUsd,
+  );
   const figures = buildTurnFigures(outcome.accumulator, outcome.endedAt, { previousTotalUsd, newConversation, transcriptCostUsd });
   const verdict = judgeTurn(outcome, {
     maxTurns: job.params.maxTurns,

@@ -1,4 +1,5 @@
 import type { ResultEvent, TurnError, TurnErrorCode } from "@kon/protocol";
+import { howItEnded } from "../claude/claude-process.ts";
 import type { PromptOutcome } from "../claude/prompt-run.ts";
 
 export type StopReason = Extract<TurnErrorCode, "interrupted" | "timeout" | "session_ended" | "supervisor_restarted">;
@@ -17,7 +18,7 @@ export interface VerdictContext {
   stderr: string;
 }
 
-export function maxTurnsMessage(maxTurns: number): string {
+function maxTurnsMessage(maxTurns: number): string {
   return (
     `Task exceeded turn limit: Reached maximum number of turns (${maxTurns}). ` +
     "Consider increasing max_turns_task in guardrails or breaking into smaller subtasks."
@@ -83,7 +84,7 @@ export function judgeTurn(outcome: PromptOutcome, context: VerdictContext): Turn
   if (exit?.spawnError) {
     return { status: "failed", reply: null, error: { code: "spawn_failed", message: `Could not start claude: ${exit.spawnError}` }, recovered: false };
   }
-  const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`) : "closed its output";
+  const how = exit ? howItEnded(exit) : "closed its output";
   return {
     status: "failed",
     reply: null,

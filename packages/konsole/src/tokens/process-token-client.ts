@@ -11,6 +11,12 @@ export class TokenUnavailableError extends Error {
   override name = "TokenUnavailableError";
 }
 
+/** The error for a konui answer that is not a success, with the start of its body. */
+async function refusal(response: Response, what: string): Promise<TokenUnavailableError> {
+  const body = (await response.text().catch(() => "")).slice(0, 300);
+  return new TokenUnavailableError(`${what} (HTTP ${response.status}): ${body}`);
+}
+
 /** Where granted tokens are written down until they are revoked (see TokenLedger). */
 export interface HeldTokens {
   held(tokenId: string, processId: string, expiresAt: string): void;
@@ -55,10 +61,7 @@ export class ProcessTokenClient {
   /** Binds a pool token to the session (and user) that claimed its process; konui allows it once. */
   async bind(tokenId: string, request: BindProcessTokenRequest): Promise<void> {
     const response = await this.post(`/internal/process-tokens/${encodeURIComponent(tokenId)}/bind`, request);
-    if (!response.ok) {
-      const body = (await response.text().catch(() => "")).slice(0, 300);
-      throw new TokenUnavailableError(`konui refused to bind a pool process token (HTTP ${response.status}): ${body}`);
-    }
+    if (!response.ok) throw await refusal(response, "konui refused to bind a pool process token");
   }
 
   private async post(route: string, body: unknown): Promise<Response> {
@@ -77,10 +80,7 @@ export class ProcessTokenClient {
 
   private async requestToken(route: string, request: unknown, processId: string): Promise<ProcessToken> {
     const response = await this.post(route, request);
-    if (response.status !== 201 && response.status !== 200) {
-      const body = (await response.text().catch(() => "")).slice(0, 300);
-      throw new TokenUnavailableError(`konui refused a process token (HTTP ${response.status}): ${body}`);
-    }
+    if (response.status !== 201 && response.status !== 200) throw await refusal(response, "konui refused a process token");
     const parsed = ProcessToken.safeParse(await response.json().catch(() => null));
     if (!parsed.success) throw new TokenUnavailableError("konui answered the process-token request with an unexpected body");
     this.note(() => this.options.heldTokens?.held(parsed.data.tokenId, processId, parsed.data.expiresAt));
