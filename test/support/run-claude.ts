@@ -38,7 +38,7 @@ export interface ClaudeSpawnOptions {
   baseArgs?: readonly string[];
   env: Record<string, string>;
   cwd: string;
-  /** Default: the pinned package's binary (`resolveClaudeBin()`). */
+  /** Default: `CLAUDE_BIN`, else the pinned package's binary. */
   bin?: string;
 }
 
@@ -107,7 +107,7 @@ function killGroup(pid: number): void {
 /** Spawns `claude` in its own process group with stdin kept open. */
 export function startClaude(options: ClaudeSpawnOptions): ClaudeProcess {
   const args = [...(options.baseArgs ?? streamJsonArgs), ...(options.args ?? [])];
-  const child = spawn(options.bin ?? resolveClaudeBin(), args, {
+  const child = spawn(options.bin ?? resolveClaudeBin(process.env.CLAUDE_BIN), args, {
     cwd: options.cwd,
     env: options.env,
     detached: true,

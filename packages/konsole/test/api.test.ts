@@ -74,6 +74,16 @@ describe("bad input", () => {
     await expectError(await rawPost("/sessions/s1/turns", JSON.stringify(turnBody), "text/plain"), 415, "unsupported_media_type");
   });
 
+  it.each([
+    ["relative", "relative/dir"],
+    ["not creatable (under a file)", "/dev/null/workspace"],
+  ])("a %s cwd is a 400 that names it, and creates no session", async (_name, cwd) => {
+    const response = await h.request("POST", "/sessions/bad-cwd/turns", { ...turnBody, cwd });
+    await expectError(response.clone(), 400, "bad_request");
+    expect(ErrorBody.parse(await response.json()).error.message).toContain(cwd);
+    await expectError(await h.request("GET", "/sessions/bad-cwd"), 404, "not_found");
+  });
+
   it("a bad session id is a 400", async () => {
     await expectError(await h.request("POST", "/sessions/bad%20id!/turns", turnBody), 400, "bad_request");
     await expectError(await h.request("GET", `/sessions/${"x".repeat(200)}`), 400, "bad_request");

@@ -6,7 +6,7 @@ import path from "node:path";
  * The `claude` executable: `CLAUDE_BIN` when given, else the native binary that the pinned
  * `@anthropic-ai/claude-code` package's postinstall puts in its `bin/`.
  */
-export function resolveClaudeBin(override: string | undefined = process.env.CLAUDE_BIN): string {
+export function resolveClaudeBin(override?: string): string {
   if (override) return override;
   const require = createRequire(import.meta.url);
   const packageDir = path.dirname(require.resolve("@anthropic-ai/claude-code/package.json"));

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import path from "node:path";
 import { ApiError, type HotStatus, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
 import { INSTANCE_TAG_VAR, endTaggedProcesses } from "../claude/process-tag.ts";
 import { deleteTranscript, transcriptPath } from "../claude/transcript.ts";
@@ -70,8 +71,9 @@ export class Supervisor {
     }
     checkWorkspaceFiles(params.files);
     if (params.mode === "hot") this.checkHotLife(params.executionTimeoutSec);
+    if (params.cwd) prepareWorkingDir(params.cwd);
     const session = this.deps.sessions.ensure(sessionId, params.cwd ?? workspaceDir(this.deps.config.dataDir, sessionId));
-    if (!session.claudeSessionId && params.mode === "cold") mkdirSync(params.cwd ?? session.cwd, { recursive: true });
+    if (!session.claudeSessionId && params.mode === "cold") prepareWorkingDir(session.cwd);
     const queuePosition = this.lanes.depth(sessionId);
     const turn = turnFromRow(this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: params.mode }));
     this.deps.journal.append(turn.id, turn.sessionId, { type: "turn", turn });
@@ -223,5 +225,16 @@ export class Supervisor {
     this.stopping = true;
     await this.endTurns("supervisor_restarted");
     await this.hotPool.stop();
+  }
+}
+
+/** A working directory the caller named must be absolute and creatable: a 400 now, not a failed turn later. */
+function prepareWorkingDir(dir: string): void {
+  if (!path.isAbsolute(dir)) throw new ApiError("bad_request", `cwd must be an absolute path, got ${JSON.stringify(dir)}`, { cwd: dir });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+    throw new ApiError("bad_request", `cwd ${dir} cannot be used as a working directory (${code})`, { cwd: dir });
   }
 }

@@ -25,7 +25,7 @@ export type FaultKind = keyof typeof scripts;
 export function writeFaultWrapper(kind: FaultKind): string {
   const dir = mkdtempSync(path.join(tmpdir(), "konsole-wrapper-"));
   const file = path.join(dir, `claude-${kind}`);
-  writeFileSync(file, scripts[kind](resolveClaudeBin()));
+  writeFileSync(file, scripts[kind](resolveClaudeBin(process.env.CLAUDE_BIN)));
   chmodSync(file, 0o755);
   return file;
 }
