@@ -1,17 +1,10 @@
-// What the konsole benchmarks share: medians, and konsole in-process against the instant
-// Messages API stand-in and a konui stand-in, in throwaway directories.
+// What the konsole benchmarks share: medians, konsole's own test harness (in-process, against
+// the instant Messages API stand-in and a konui stand-in), and the CLI run directly beside it.
 
-import { mkdtempSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createClaudeHome, type ClaudeHome } from "@kon/e2e/support/claude-env";
-import { startMessagesApi, type Scenario } from "@kon/e2e/support/messages-api";
+import type { Scenario } from "@kon/e2e/support/messages-api";
 import { startClaude, type ClaudeProcess } from "@kon/e2e/support/run-claude";
-import { parseConfig, start, type RunningKonsole } from "@kon/konsole";
 import { buildClaudeArgs, type Conversation } from "@kon/konsole/claude/args";
-import { silentLogger } from "@kon/konsole/logger";
-import { startKonuiStandIn } from "../../packages/konsole/test/support/konui-stand-in.ts";
+import { SERVICE_TOKEN, startKonsoleHarness, type KonsoleHarness } from "../../packages/konsole/test/support/konsole-harness.ts";
 
 export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -26,9 +19,7 @@ export async function endDirect(claude: ClaudeProcess): Promise<void> {
   await claude.kill();
 }
 
-export interface BenchKonsole {
-  konsole: RunningKonsole;
-  home: ClaudeHome;
+export interface BenchKonsole extends Pick<KonsoleHarness, "konsole" | "home" | "stop"> {
   serviceToken: string;
   /**
    * The CLI run directly beside konsole, with the arguments konsole would give it (its default
@@ -36,41 +27,24 @@ export interface BenchKonsole {
    */
   startDirect(conversation: Conversation, maxTurns: number): ClaudeProcess;
   call(method: string, route: string, body?: unknown): Promise<Response>;
-  stop(): Promise<void>;
 }
 
+/** konsole's own test harness, plus the direct CLI runs a benchmark compares it with. */
 export async function startBenchKonsole(scenario: Scenario, env: Record<string, string> = {}): Promise<BenchKonsole> {
-  const serviceToken = "bench-service-token-0123456789";
-  const api = await startMessagesApi({ scenario });
-  const home = createClaudeHome();
-  const konui = await startKonuiStandIn(serviceToken);
-  const dataDir = mkdtempSync(path.join(tmpdir(), "konsole-bench-"));
-  const childEnv = home.env(api.url);
-  const config = parseConfig({ ...childEnv, KONSOLE_PORT: "0", KONSOLE_DATA_DIR: dataDir, KONUI_URL: konui.url, KONSOLE_SERVICE_TOKEN: serviceToken, ...env });
-  const konsole = await start(config, { logger: silentLogger });
+  const harness = await startKonsoleHarness({ scenario, env });
+  const { config, home } = harness;
   return {
-    konsole,
+    konsole: harness.konsole,
     home,
-    serviceToken,
+    serviceToken: SERVICE_TOKEN,
     startDirect: (conversation, maxTurns) =>
       startClaude({
         baseArgs: [],
         args: buildClaudeArgs({ conversation, maxTurns, permissionMode: config.defaultPermissionMode, allowedTools: config.defaultAllowedTools }),
-        env: childEnv,
+        env: home.env(harness.api.url),
         cwd: home.cwd,
       }),
-    call: (method, route, body) =>
-      fetch(`${konsole.url}${route}`, {
-        method,
-        headers: { authorization: `Bearer ${serviceToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    async stop() {
-      await konsole.stop();
-      await konui.stop();
-      await api.stop();
-      await home.cleanup();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    call: (method, route, body) => harness.request(method, route, body),
+    stop: () => harness.stop(),
   };
 }

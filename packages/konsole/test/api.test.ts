@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ErrorBody, Health } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { useKonsoleHarness } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
 
 const h = useKonsoleHarness();
 

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import type { JournalEntry, KonsoleSession, TurnEventsPage } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
-import { useKonsoleHarness } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
 
 const h = useKonsoleHarness();
 

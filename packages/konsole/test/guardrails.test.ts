@@ -10,7 +10,8 @@ import { findTaggedProcesses } from "../src/claude/process-tag.ts";
 import { parseConfig } from "../src/config.ts";
 import { start } from "../src/index.ts";
 import { silentLogger } from "../src/logger.ts";
-import { isFinished, isRunning, SERVICE_TOKEN, useKonsoleHarness } from "./support/konsole-harness.ts";
+import { isFinished, isRunning, SERVICE_TOKEN } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
 
 const h = useKonsoleHarness();
 

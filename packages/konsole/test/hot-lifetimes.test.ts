@@ -3,7 +3,8 @@ import { ErrorBody, type TurnAccepted } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
 import { memory, slow } from "../../../test/support/messages-api.ts";
 import { processGroupAlive } from "../src/claude/process-group.ts";
-import { isFinished, isRunning, useKonsoleHarness } from "./support/konsole-harness.ts";
+import { isFinished, isRunning } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
 
 describe("a hot process that dies", () => {
   const h = useKonsoleHarness();

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { HotStatus } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
 import { processGroupAlive } from "../src/claude/process-group.ts";
-import { useKonsoleHarness } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
 
 const idlePool = (status: HotStatus): HotStatus["processes"] => status.processes.filter((entry) => entry.sessionId === null && entry.state === "idle");
 

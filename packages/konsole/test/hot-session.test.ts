@@ -2,7 +2,8 @@ import type { Turn } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
 import { loopForever, memory, toolCall } from "../../../test/support/messages-api.ts";
 import { processAlive, processGroupAlive } from "../src/claude/process-group.ts";
-import { isRunning, useKonsoleHarness } from "./support/konsole-harness.ts";
+import { isRunning } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
 
 const h = useKonsoleHarness();
 

@@ -1,7 +1,8 @@
 import { ErrorBody, type Turn } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
 import { memory, slow } from "../../../test/support/messages-api.ts";
-import { isFinished, isRunning, useKonsoleHarness } from "./support/konsole-harness.ts";
+import { isFinished, isRunning } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
 
 const h = useKonsoleHarness({
   scenario: slow(memory(), { firstByteDelayMs: 800 }),

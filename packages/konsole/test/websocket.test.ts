@@ -1,7 +1,8 @@
 import { KonsoleServerFrame, type JournalEntry } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { SERVICE_TOKEN, useKonsoleHarness } from "./support/konsole-harness.ts";
+import { SERVICE_TOKEN } from "./support/konsole-harness.ts";
+import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
 
 const h = useKonsoleHarness();
 

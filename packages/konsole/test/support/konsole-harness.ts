@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HotStatus, KonsoleSession, StartTurnRequest, Turn, TurnAccepted, TurnEventsPage } from "@kon/protocol";
-import { afterAll, beforeAll } from "vitest";
 import { createClaudeHome, type ClaudeHome } from "../../../../test/support/claude-env.ts";
 import { startMessagesApi, type MessagesApi, type Scenario } from "../../../../test/support/messages-api.ts";
 import { parseConfig, type KonsoleConfig } from "../../src/config.ts";
@@ -135,27 +134,6 @@ export async function startKonsoleHarness(options: HarnessOptions = {}): Promise
     },
   };
   return harness;
-}
-
-/**
- * A harness started before the tests of the enclosing file or `describe` and stopped after
- * them. The returned object stands for it (it forwards to the running harness), so tests
- * write `h.hotPrompt(…)` as with one they started themselves.
- */
-export function useKonsoleHarness(options: HarnessOptions = {}): KonsoleHarness {
-  let running: KonsoleHarness | undefined;
-  beforeAll(async () => {
-    running = await startKonsoleHarness(options);
-  }, 60_000);
-  afterAll(async () => {
-    await running?.stop();
-  });
-  return new Proxy({} as KonsoleHarness, {
-    get(_target, key) {
-      if (!running) throw new Error("the konsole harness is used before it started (outside a test?)");
-      return Reflect.get(running, key);
-    },
-  });
 }
 
 export const isFinished = (turn: Turn): boolean => turn.status === "succeeded" || turn.status === "failed";
