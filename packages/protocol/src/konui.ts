@@ -62,6 +62,13 @@ export const TokenResponse = z.object({
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
+/**
+ * Browser logins: `POST /api/auth/login` (a TokenRequest) and `POST /api/auth/refresh` answer a
+ * TokenResponse and set this httpOnly, SameSite=Strict cookie (path /api/auth), which rotates on
+ * every refresh; `POST /api/auth/logout` revokes it. The access token stays in the page's memory.
+ */
+export const REFRESH_COOKIE = "kon_refresh";
+
 export const User = z.object({
   id: z.string(),
   username: z.string(),
@@ -221,11 +228,22 @@ export type ChooseKontaskRequest = z.infer<typeof ChooseKontaskRequest>;
 
 export const AgentName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "1-64 lowercase letters, digits, '-' or '_'");
 
+/** idle: nothing waiting; queued: a turn waits for its lane or a process slot; running: a turn is in progress. */
+export const AgentSessionState = z.enum(["idle", "queued", "running"]);
+export type AgentSessionState = z.infer<typeof AgentSessionState>;
+
 export const AgentSession = z.object({
   id: SessionId,
   agent: z.string(),
   userId: z.string(),
   title: z.string().nullable(),
+  state: AgentSessionState,
+  /** The turn queued or running now, if any. */
+  activeTurnId: TurnId.nullable(),
+  /** True while a live claude process holds the conversation (the next turn starts at once); null when konsole could not be asked. */
+  hot: z.boolean().nullable(),
+  /** The last message sent or received (the creation time of an empty session). */
+  lastActivityAt: z.string(),
   /** The Claude conversation the next turn resumes; null after a reset. */
   claudeSessionId: z.string().nullable(),
   totalCostUsd: z.number().nonnegative(),
@@ -237,6 +255,10 @@ export type AgentSession = z.infer<typeof AgentSession>;
 
 export const CreateAgentSessionRequest = z.object({ title: z.string().min(1).max(200).optional() });
 export type CreateAgentSessionRequest = z.infer<typeof CreateAgentSessionRequest>;
+
+/** `PATCH /api/agents/:name/sessions/:id`: rename (null clears the title). */
+export const UpdateAgentSessionRequest = z.object({ title: z.string().trim().min(1).max(200).nullable() });
+export type UpdateAgentSessionRequest = z.infer<typeof UpdateAgentSessionRequest>;
 
 export const MessageAttachment = z.object({
   kind: z.enum(["image", "file"]),
@@ -255,6 +277,18 @@ export type MessageAttachment = z.infer<typeof MessageAttachment>;
 export const MessageStatus = z.enum(["complete", "pending", "failed"]);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
+/** Where a turn's time went, as konsole measured it: the bar under an assistant message or a kontask. */
+export const TurnTiming = z.object({
+  totalMs: z.number().nonnegative(),
+  /** Prompt written → first model output; null when the model never answered. */
+  ttfeMs: z.number().nonnegative().nullable(),
+  /** Time the model spent producing output (thinking and writing). */
+  thinkingMs: z.number().nonnegative(),
+  toolExecutionMs: z.number().nonnegative(),
+  toolCallCount: z.number().int().nonnegative(),
+});
+export type TurnTiming = z.infer<typeof TurnTiming>;
+
 export const Message = z.object({
   id: z.string(),
   sessionId: SessionId,
@@ -269,12 +303,52 @@ export const Message = z.object({
   tokens: TokenCounts.nullable(),
   /** Last cache as a percentage of the model's context window. */
   lastCachePct: z.number().nonnegative().nullable(),
+  /** Set on assistant messages of finished turns. */
+  timing: TurnTiming.nullable(),
+  model: z.string().nullable(),
   recovered: z.boolean(),
   memoryLost: z.boolean(),
   claudeSessionId: z.string().nullable(),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof Message>;
+
+export const ToolCallStatus = z.enum(["running", "ok", "error"]);
+export type ToolCallStatus = z.infer<typeof ToolCallStatus>;
+
+/** One tool call of a turn, from the CLI's `tool_use` block to its `tool_result`. */
+export const ToolCall = z.object({
+  /** The CLI's `tool_use` id. */
+  id: z.string(),
+  sessionId: SessionId,
+  turnId: TurnId,
+  name: z.string(),
+  input: z.unknown(),
+  /** The result as text (capped at 64 KB); null while it runs. */
+  result: z.string().nullable(),
+  resultTruncated: z.boolean(),
+  status: ToolCallStatus,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type ToolCall = z.infer<typeof ToolCall>;
+
+/** `GET /api/agents/:name/sessions/:id/messages?before=&limit=`: the newest page first, in chronological order. */
+export const MessagePageQuery = z.object({
+  /** `olderCursor` of the page before: only messages older than it. */
+  before: z.string().min(1).max(200).optional(),
+  limit: pageLimit.default(50),
+});
+export type MessagePageQuery = z.infer<typeof MessagePageQuery>;
+
+export const MessagePage = z.object({
+  messages: z.array(Message),
+  /** The tool calls of the turns on this page. */
+  toolCalls: z.array(ToolCall),
+  /** Pass as `before` for the next older page; null at the first message. */
+  olderCursor: z.string().nullable(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;
 
 export const AgentSessionWithMessages = AgentSession.extend({ messages: z.array(Message) });
 export type AgentSessionWithMessages = z.infer<typeof AgentSessionWithMessages>;
@@ -306,6 +380,10 @@ export const AgentTurn = z.object({
   userMessage: Message,
   /** Set once the turn is over. */
   assistantMessage: Message.nullable(),
+  /** The reply as produced so far while the turn runs (empty once it is over or before it starts). */
+  partialText: z.string(),
+  /** Position in the session's queue while queued (1 = next), else null. */
+  queuePosition: z.number().int().positive().nullable(),
 });
 export type AgentTurn = z.infer<typeof AgentTurn>;
 
@@ -316,6 +394,30 @@ export type SendMessageAccepted = z.infer<typeof SendMessageAccepted>;
 /** The answer of the synchronous send (200): the assistant message, which may be `failed`. */
 export const SendMessageResult = z.object({ turnId: TurnId, userMessage: Message, message: Message });
 export type SendMessageResult = z.infer<typeof SendMessageResult>;
+
+// ---- usage ----
+
+/** `GET /api/usage`: a user sees their own turns, an admin everyone's. Days are UTC. */
+export const UsageQuery = z.object({
+  since: z.iso.date({ error: "an ISO date (2026-01-31)" }).optional(),
+  until: z.iso.date({ error: "an ISO date (2026-01-31)" }).optional(),
+});
+export type UsageQuery = z.infer<typeof UsageQuery>;
+
+export const UsageRow = z.object({
+  /** UTC day, YYYY-MM-DD. */
+  day: z.string(),
+  userId: z.string(),
+  username: z.string(),
+  agent: z.string(),
+  turns: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+  tokens: TokenCounts,
+});
+export type UsageRow = z.infer<typeof UsageRow>;
+
+export const UsageReport = z.object({ since: z.string(), until: z.string(), rows: z.array(UsageRow) });
+export type UsageReport = z.infer<typeof UsageReport>;
 
 // ---- guardrails and flags ----
 
@@ -382,8 +484,23 @@ export const DashboardServerFrame = z.discriminatedUnion("type", [
     turnId: TurnId,
     status: TurnStatus,
   }),
-  /** Assistant text while a turn runs; not stored (the final message is). */
-  z.object({ type: z.literal("progress"), agent: z.string(), sessionId: SessionId, turnId: TurnId, text: z.string() }),
+  /**
+   * The next piece of assistant text while a turn runs; not stored (the final message is).
+   * `offset` is the length of the reply before this piece: a client whose text is shorter
+   * missed a piece and reads the turn back (`partialText`).
+   */
+  z.object({
+    type: z.literal("progress"),
+    agent: z.string(),
+    sessionId: SessionId,
+    turnId: TurnId,
+    text: z.string(),
+    offset: z.number().int().nonnegative(),
+  }),
+  /** A tool call started (status running) or finished (ok or error). */
+  z.object({ type: z.literal("tool"), agent: z.string(), sessionId: SessionId, call: ToolCall }),
+  /** A session was created, renamed or changed state, or deleted (then only its id counts). */
+  z.object({ type: z.literal("session"), action: z.enum(["created", "updated", "deleted"]), session: AgentSession }),
   z.object({ type: z.literal("kontask"), action: z.enum(["created", "updated", "deleted"]), kontask: Kontask }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), error: ErrorBody.shape.error }),
