@@ -58,7 +58,7 @@ export async function start(config: Config = loadConfig(), options: StartOptions
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, "konui listening");
 
-  const stopSweeper = startTokenSweeper(services.processTokens, services.accessTokens, config.sweepIntervalSec * 1000, logger);
+  const stopSweeper = startTokenSweeper(services.processTokens, services.accessTokens, services.throttle, config.sweepIntervalSec * 1000, logger);
   const consumer = new KonsoleConsumer({
     konsoleUrl: config.konsoleUrl,
     serviceToken: config.serviceToken,

@@ -1,11 +1,13 @@
 import type { Logger } from "../logger.ts";
 import type { AccessTokens } from "./access-tokens.ts";
 import type { ProcessTokens } from "./process-tokens.ts";
+import type { LoginThrottle } from "./throttle.ts";
 
-/** Deletes expired process tokens and logins on an interval; returns its stopper. */
+/** Deletes expired process tokens, logins and forgotten login failures on an interval; returns its stopper. */
 export function startTokenSweeper(
   processTokens: ProcessTokens,
   accessTokens: AccessTokens,
+  throttle: LoginThrottle,
   intervalMs: number,
   logger: Logger,
 ): () => void {
@@ -13,7 +15,8 @@ export function startTokenSweeper(
     try {
       const processes = processTokens.sweepExpired();
       const logins = accessTokens.sweepExpired();
-      if (processes + logins > 0) logger.debug({ processes, logins }, "swept expired tokens");
+      const throttleKeys = throttle.sweep();
+      if (processes + logins + throttleKeys > 0) logger.debug({ processes, logins, throttleKeys }, "swept expired tokens");
     } catch (err) {
       logger.error({ err }, "token sweep failed");
     }
