@@ -28,7 +28,7 @@ export function sessionRoutes(s: Services) {
     .post("/agents/:name/session", async (c) => {
       const user = requireUser(c);
       const { title } = await readJson(c, CreateAgentSessionRequest, "session");
-      return c.json(s.sessions.create(agentOf(c), user.id, title), 201);
+      return c.json(s.sessions.create(agentOf(c), user.id, title, s.config.maxSessionsPerUser), 201);
     })
     .get("/agents/:name/sessions", (c) => c.json({ sessions: s.sessions.list(agentOf(c), c.get("principal")) }, 200))
     .get("/agents/:name/sessions/:id", (c) => {
