@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { ErrorBody, type TurnAccepted } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
-import { memory, slow } from "../../../test/support/messages-api.ts";
+import { conversationRequests, createGate, held, memory } from "../../../test/support/messages-api.ts";
 import { processGroupAlive } from "../src/claude/process-group.ts";
 import { isFinished, isRunning } from "./support/konsole-harness.ts";
 import { useKonsoleHarness } from "./support/use-konsole-harness.ts";
@@ -22,12 +22,16 @@ describe("a hot process that dies", () => {
 
   it("mid-prompt: the prompt completes by the recovery rules and memory survives", async () => {
     const first = await h.hotPrompt("killed-busy", { text: "Remember 42" });
-    h.api.setScenario(slow(memory(), { firstByteDelayMs: 3_000, deltaDelayMs: 100 }));
-    const requestsBefore = h.api.requests.length;
+    // The reply is held at the stand-in until after the kill, so the process dies mid-prompt.
+    const gate = createGate();
+    h.api.setScenario(held(memory(), gate));
+    const asked = () => conversationRequests(h.api.requests).length;
+    const requestsBefore = asked();
     const accepted = await h.startTurn("killed-busy", { text: "What number?", mode: "hot" });
     await h.waitForStatus(accepted.turn.id, isRunning);
-    await expect.poll(() => h.api.requests.length, { timeout: 15_000 }).toBeGreaterThan(requestsBefore);
+    await expect.poll(asked, { timeout: 30_000 }).toBeGreaterThan(requestsBefore);
     process.kill(first.pid ?? 0, "SIGKILL");
+    gate.open();
 
     const killed = await h.waitForStatus(accepted.turn.id, isFinished);
     expect(killed.pid).toBe(first.pid);

@@ -72,6 +72,7 @@ describe("stopping a hot turn", () => {
     await h.waitForToolCalls(accepted.turn.id, 2);
     const stopped = (await (await h.request("POST", `/turns/${accepted.turn.id}/interrupt`)).json()) as Turn;
     expect(stopped.error?.code).toBe("interrupted");
+    expect(stopped.figures?.toolCallCount).toBeGreaterThanOrEqual(2);
     expect(processAlive(stopped.pid ?? 0)).toBe(true);
 
     h.api.setScenario(memory());
@@ -80,11 +81,13 @@ describe("stopping a hot turn", () => {
   }, 60_000);
 
   it("stops a hot turn at its execution timeout and keeps the process", async () => {
+    // Only the timeout can end this turn, whenever it fires; the interrupt test above checks
+    // (after waiting for them) that a turn stopped mid-loop keeps its tool calls.
     h.api.setScenario(loopForever());
     const timedOut = await h.hotPrompt("hot-stop", { text: "loop forever please", maxTurns: 500, executionTimeoutSec: 2 });
     expect(timedOut.status).toBe("failed");
     expect(timedOut.error?.code).toBe("timeout");
-    expect(timedOut.figures?.toolCallCount).toBeGreaterThan(0);
+    expect(timedOut.figures).not.toBeNull();
     expect(processAlive(timedOut.pid ?? 0)).toBe(true);
 
     h.api.setScenario(memory());
