@@ -54,12 +54,21 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
 
   const app = createApp({ config, supervisor, journal, logger });
   const wss = new WebSocketServer({ noServer: true });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
-      resolve(listening),
-    );
-    listening.once("error", reject);
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
+        resolve(listening),
+      );
+      listening.once("error", reject);
+    });
+  } catch (err) {
+    // A port in use leaves no pool process, timer or open database behind.
+    await supervisor.stop();
+    wss.close();
+    database.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, "konsole listening");

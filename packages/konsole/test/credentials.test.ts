@@ -67,7 +67,7 @@ describe("konsole without any credentials", () => {
     const config = parseConfig(konsoleEnvFor(api, home, konui.url, dataDir, { ANTHROPIC_API_KEY: "", ANTHROPIC_BASE_URL: "" }));
     const logger = pino({ level: "warn" }, { write: (line: string) => void logLines.push(line) });
     konsole = await start(config, { logger });
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await konsole?.stop();
@@ -100,5 +100,5 @@ describe("konsole without any credentials", () => {
     expect(JSON.stringify(turn)).not.toContain("/login");
     expect(api.requests.filter((request) => request.route === "messages")).toEqual([]);
     expect(logLines.filter((line) => line.includes("Claude has no credentials"))).toHaveLength(1);
-  }, 60_000);
+  }, 240_000);
 });

@@ -28,7 +28,7 @@ describe("queueing", () => {
     for (let i = 1; i < done.length; i++) {
       expect(Date.parse(done[i]?.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(done[i - 1]?.finishedAt ?? ""));
     }
-  }, 120_000);
+  }, 240_000);
 
   it("caps live processes, answers 429 when the queue is full and drops nothing queued", async () => {
     gate = createGate();
@@ -53,7 +53,7 @@ describe("queueing", () => {
       .map((turn) => [Date.parse(turn.startedAt ?? ""), Date.parse(turn.finishedAt ?? "")] as const)
       .sort((x, y) => x[0] - y[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]?.[0]).toBeGreaterThanOrEqual(spans[i - 1]?.[1] ?? Infinity);
-  }, 120_000);
+  }, 240_000);
 
   it("drops a queued turn that is interrupted before it starts", async () => {
     gate = createGate();
@@ -66,5 +66,5 @@ describe("queueing", () => {
     expect(dropped.error?.code).toBe("interrupted");
     gate.open();
     expect((await finished(running.turn)).status).toBe("succeeded");
-  }, 120_000);
+  }, 240_000);
 });

@@ -59,5 +59,5 @@ describe("the process token ledger", () => {
     expect(await revokeLeftoverTokens({ ...deps, tokens: client })).toBe(2);
     expect(ledger.all()).toEqual([]);
     expect(konui.issued.map((entry) => entry.revokedAt !== null)).toEqual([true, true, true]);
-  }, 30_000);
+  }, 120_000);
 });

@@ -12,7 +12,7 @@ let alice: string;
 let sessionId: string;
 const frames: DashboardServerFrame[] = [];
 
-async function until(check: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -68,16 +68,20 @@ describe("dashboard WebSocket /api/live", () => {
     const sent = await api("POST", `/api/agents/claude/sessions/${String(session.id)}/message`, alice, { text: "hi" });
     expect(sent).toMatchObject({ message: { text: "echo: hi" } });
 
-    const aliceFrames = await aliceWs.drain();
-    expect(aliceFrames.filter((f) => f.type === "message").map((f) => (f.message as { role: string }).role)).toEqual(["user", "assistant"]);
-    expect(aliceFrames.some((f) => f.type === "turn" && f.status === "succeeded")).toBe(true);
-    expect((await adminWs.drain(0)).filter((f) => f.type === "message")).toHaveLength(2);
-    expect(await bobWs.drain(0)).toEqual([]);
+    const messagesIn = (frames: Record<string, unknown>[]) => frames.filter((f) => f.type === "message");
+    const aliceFrames = await aliceWs.collectUntil(
+      (frames) => messagesIn(frames).length >= 2 && frames.some((f) => f.type === "turn" && f.status === "succeeded"),
+    );
+    expect(messagesIn(aliceFrames).map((f) => (f.message as { role: string }).role)).toEqual(["user", "assistant"]);
+    expect(messagesIn(await adminWs.collectUntil((frames) => messagesIn(frames).length >= 2))).toHaveLength(2);
 
     await api("POST", "/api/kontasks", bob, { title: "bob's" });
     expect(await bobWs.next()).toMatchObject({ type: "kontask", action: "created", kontask: { title: "bob's" } });
+    const adminFrames = await adminWs.collectUntil((frames) => frames.some((f) => f.type === "kontask"));
+    expect(adminFrames.filter((f) => f.type !== "turn").map((f) => f.type)).toEqual(["kontask"]);
+    // Both streams have had everything by now; neither of alice's and bob's got the other's.
     expect(await aliceWs.drain()).toEqual([]);
-    expect((await adminWs.drain(0)).map((f) => f.type)).toEqual(["kontask"]);
+    expect(await bobWs.drain(0)).toEqual([]);
   });
 
   it("closes a stream when the token that opened it expires", async () => {
