@@ -1,0 +1,144 @@
+import { open, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { messageCostOf } from "../claude/pricing.ts";
+import { readCompleteLines, type CompleteLine } from "./line-chunks.ts";
+import type { MessageRow, ObserverFileRow, ObserverStore, SessionFacts, ToolUseRow } from "./observer-store.ts";
+import { readTranscriptLine, type LineFacts } from "./transcript-line.ts";
+
+const HEAD_BYTES = 64;
+
+export interface FileIndexResult {
+  /** Sessions whose stored facts changed. */
+  sessions: Set<string>;
+  bytesRead: number;
+  lines: number;
+  malformed: number;
+}
+
+/** `<root>/projects/<projectDir>/…/<name>.jsonl` → projectDir. */
+export function projectDirOf(projectsDir: string, file: string): string {
+  return path.relative(projectsDir, file).split(path.sep)[0] ?? "unknown";
+}
+
+async function headOf(file: FileHandle, length: number): Promise<string> {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await file.read(buffer, 0, length, 0);
+  return buffer.subarray(0, bytesRead).toString("hex");
+}
+
+function mergeFacts(into: SessionFacts, facts: LineFacts): void {
+  into.cwd = facts.cwd ?? into.cwd;
+  into.gitBranch = facts.gitBranch ?? into.gitBranch;
+  into.summary = facts.summary ?? into.summary;
+  into.firstPrompt ??= facts.prompt ?? null;
+  if (facts.at) {
+    if (!into.firstAt || facts.at < into.firstAt) into.firstAt = facts.at;
+    if (!into.lastAt || facts.at > into.lastAt) into.lastAt = facts.at;
+  }
+}
+
+/**
+ * Indexes what is new in one transcript file: from the stored offset when it is the same file
+ * (inode and first bytes) and has not shrunk, else from the start after forgetting what it
+ * contributed before. Each chunk of lines is stored with the offset after it.
+ */
+export async function indexFile(store: ObserverStore, projectsDir: string, filePath: string): Promise<FileIndexResult> {
+  const result: FileIndexResult = { sessions: new Set(), bytesRead: 0, lines: 0, malformed: 0 };
+  let file: FileHandle;
+  try {
+    file = await open(filePath, "r");
+  } catch {
+    return result;
+  }
+  try {
+    const stat = await file.stat();
+    const stored = store.file(filePath);
+    let row: ObserverFileRow;
+    if (stored && stored.inode === stat.ino && stat.size >= stored.offset && (await headOf(file, stored.head.length / 2)) === stored.head) {
+      if (stat.size === stored.offset) return result;
+      row = stored;
+    } else {
+      if (stored) for (const session of store.forgetFile(filePath)) result.sessions.add(session);
+      row = {
+        path: filePath,
+        projectDir: projectDirOf(projectsDir, filePath),
+        inode: stat.ino,
+        offset: 0,
+        head: "",
+        lines: 0,
+        malformed: 0,
+        updatedAt: new Date().toISOString(),
+      };
+    }
+    if (row.head.length < HEAD_BYTES * 2) row.head = await headOf(file, Math.min(HEAD_BYTES, stat.size));
+    const fileSessionId = path.basename(filePath, ".jsonl");
+    const from = row.offset;
+    const end = await readCompleteLines(file, from, (lines, endOffset) => {
+      const counts = storeChunk(store, row, fileSessionId, lines, endOffset, result.sessions);
+      result.lines += counts.lines;
+      result.malformed += counts.malformed;
+    });
+    result.bytesRead = end - from;
+    return result;
+  } finally {
+    await file.close();
+  }
+}
+
+function storeChunk(
+  store: ObserverStore,
+  row: ObserverFileRow,
+  fileSessionId: string,
+  lines: CompleteLine[],
+  endOffset: number,
+  touched: Set<string>,
+): { lines: number; malformed: number } {
+  const messages: MessageRow[] = [];
+  const toolUses: ToolUseRow[] = [];
+  const sessions = new Map<string, SessionFacts>();
+  let malformed = 0;
+  for (const { line, start } of lines) {
+    const verdict = readTranscriptLine(line);
+    if (verdict.kind === "malformed") malformed++;
+    if (verdict.kind !== "facts") continue;
+    const facts = verdict.facts;
+    const sessionId = facts.sessionId ?? fileSessionId;
+    let session = sessions.get(sessionId);
+    if (!session) {
+      session = { id: sessionId, projectDir: row.projectDir, cwd: null, gitBranch: null, summary: null, firstPrompt: null, firstAt: null, lastAt: null };
+      sessions.set(sessionId, session);
+    }
+    mergeFacts(session, facts);
+    if (facts.usage && facts.at) {
+      const cost = messageCostOf(facts.usage.model, facts.usage.tokens);
+      messages.push({
+        // Without both ids the line is its own message, named by where it is.
+        key: facts.usage.key ?? `${row.path}@${start}`,
+        sessionId,
+        projectDir: row.projectDir,
+        filePath: row.path,
+        at: facts.at,
+        model: facts.usage.model,
+        tokens: facts.usage.tokens,
+        costUsd: cost ?? null,
+        sidechain: facts.usage.sidechain,
+      });
+    }
+    facts.toolUses.forEach((use, index) => {
+      toolUses.push({
+        id: use.id ?? `${row.path}@${start}#${index}`,
+        sessionId,
+        filePath: row.path,
+        name: use.name,
+        target: use.target ?? null,
+      });
+    });
+  }
+  row.offset = endOffset;
+  row.lines += lines.length;
+  row.malformed += malformed;
+  row.updatedAt = new Date().toISOString();
+  store.writeChunk({ file: row, messages, toolUses, sessions: sessions.values() });
+  for (const id of sessions.keys()) touched.add(id);
+  return { lines: lines.length, malformed };
+}

@@ -1,0 +1,184 @@
+import { watch, type FSWatcher } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { OBSERVER_JOURNAL_SESSION_ID, OBSERVER_JOURNAL_TURN_ID, type ObserverEvent } from "@kon/protocol";
+import type { TurnJournal } from "../journal/turn-journal.ts";
+import type { Logger } from "../logger.ts";
+import { indexFile } from "./file-indexer.ts";
+import type { ObserverQueries } from "./observer-queries.ts";
+import type { ObserverStore } from "./observer-store.ts";
+
+/** More changed sessions than this in one pass are announced as one `sessions` event. */
+const MAX_SESSION_EVENTS = 50;
+const SETTLE_MS = 20;
+
+export interface HostObserverDeps {
+  roots: readonly string[];
+  rescanSec: number;
+  store: ObserverStore;
+  queries: ObserverQueries;
+  journal: TurnJournal;
+  logger: Logger;
+}
+
+/** What the observer did since it started; the work an append costs shows here. */
+export interface ObserverCounters {
+  passes: number;
+  filesExamined: number;
+  bytesRead: number;
+  lines: number;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Indexes every `projects/**\/*.jsonl` under its roots: a full scan at start and every
+ * `rescanSec`, and the files the file watcher names in between. One pass at a time; changed
+ * sessions are announced in the journal after each pass.
+ */
+export class HostObserver {
+  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly pendingFiles = new Map<string, string>();
+  private fullScanPending = false;
+  private running: Promise<void> | null = null;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastScan: string | null = null;
+  readonly counters: ObserverCounters = { passes: 0, filesExamined: 0, bytesRead: 0, lines: 0 };
+
+  constructor(private readonly deps: HostObserverDeps) {}
+
+  get roots(): readonly string[] {
+    return this.deps.roots;
+  }
+
+  get lastScanAt(): string | null {
+    return this.lastScan;
+  }
+
+  start(): void {
+    if (this.deps.roots.length === 0) return;
+    this.requestFullScan();
+    this.rescanTimer = setInterval(() => this.requestFullScan(), this.deps.rescanSec * 1000);
+    this.rescanTimer.unref();
+  }
+
+  requestFullScan(): void {
+    this.fullScanPending = true;
+    this.kick(0);
+  }
+
+  /** Resolves once nothing is pending or running (for tests and benchmarks). */
+  async settled(): Promise<void> {
+    while (!this.stopped && (this.running || this.fullScanPending || this.pendingFiles.size > 0 || this.settleTimer)) {
+      if (this.running) await this.running;
+      else await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.rescanTimer);
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+    await this.running;
+  }
+
+  private kick(delayMs: number): void {
+    if (this.stopped || this.settleTimer) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      if (!this.running) this.running = this.drain().finally(() => (this.running = null));
+    }, delayMs);
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped && (this.fullScanPending || this.pendingFiles.size > 0)) {
+      const touched = new Set<string>();
+      try {
+        if (this.fullScanPending) {
+          this.fullScanPending = false;
+          this.pendingFiles.clear();
+          await this.scanRoots(touched);
+          this.lastScan = new Date().toISOString();
+        } else {
+          const files = [...this.pendingFiles];
+          this.pendingFiles.clear();
+          for (const [file, projectsDir] of files) await this.index(projectsDir, file, touched);
+        }
+        this.counters.passes++;
+        this.announce(touched);
+      } catch (err) {
+        this.deps.logger.error({ err }, "observer pass failed");
+      }
+    }
+  }
+
+  private async index(projectsDir: string, file: string, touched: Set<string>): Promise<void> {
+    const result = await indexFile(this.deps.store, projectsDir, file);
+    this.counters.filesExamined++;
+    this.counters.bytesRead += result.bytesRead;
+    this.counters.lines += result.lines;
+    if (result.malformed > 0) this.deps.logger.warn({ file, malformed: result.malformed }, "observer skipped malformed lines");
+    for (const session of result.sessions) touched.add(session);
+  }
+
+  private async scanRoots(touched: Set<string>): Promise<void> {
+    for (const root of this.deps.roots) {
+      const projectsDir = path.join(root, "projects");
+      if (!(await isDirectory(projectsDir))) continue;
+      this.watch(projectsDir);
+      let entries: string[];
+      try {
+        entries = await readdir(projectsDir, { recursive: true });
+      } catch (err) {
+        this.deps.logger.warn({ err, projectsDir }, "observer could not list a projects folder");
+        continue;
+      }
+      for (const entry of entries) {
+        if (this.stopped) return;
+        if (entry.endsWith(".jsonl")) await this.index(projectsDir, path.join(projectsDir, entry), touched);
+      }
+    }
+  }
+
+  private watch(projectsDir: string): void {
+    if (this.watchers.has(projectsDir)) return;
+    try {
+      const watcher = watch(projectsDir, { recursive: true, persistent: false }, (_event, name) => {
+        if (typeof name !== "string" || !name.endsWith(".jsonl")) return;
+        this.pendingFiles.set(path.join(projectsDir, name), projectsDir);
+        this.kick(SETTLE_MS);
+      });
+      watcher.on("error", (err) => {
+        this.deps.logger.warn({ err, projectsDir }, "observer watcher failed; the periodic rescan goes on");
+        watcher.close();
+        this.watchers.delete(projectsDir);
+      });
+      this.watchers.set(projectsDir, watcher);
+    } catch (err) {
+      this.deps.logger.warn({ err, projectsDir }, "observer cannot watch a projects folder; the periodic rescan goes on");
+    }
+  }
+
+  private announce(touched: Set<string>): void {
+    if (touched.size === 0) return;
+    for (const session of touched) this.deps.store.refreshFigures(session);
+    const append = (event: ObserverEvent) =>
+      this.deps.journal.append(OBSERVER_JOURNAL_TURN_ID, OBSERVER_JOURNAL_SESSION_ID, { type: "observer", event });
+    if (touched.size > MAX_SESSION_EVENTS) {
+      append({ kind: "sessions", changed: touched.size });
+      return;
+    }
+    for (const session of this.deps.queries.sessions([...touched])) append({ kind: "session", session });
+  }
+}
