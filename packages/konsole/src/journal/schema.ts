@@ -82,7 +82,7 @@ export const observerFiles = sqliteTable("observer_files", {
   inode: integer("inode").notNull(),
   /** Bytes read up to the end of the last complete line. */
   offset: integer("offset").notNull(),
-  /** Hex of the file's first bytes when they were read (up to 64): a different file if they change. */
+  /** `length:whole:sha1` of the file's first line (up to 1 KiB): a different file if it changes. */
   head: text("head").notNull(),
   lines: integer("lines").notNull(),
   malformed: integer("malformed").notNull(),

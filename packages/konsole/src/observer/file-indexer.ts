@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { messageCostOf } from "../claude/pricing.ts";
@@ -5,7 +6,8 @@ import { readCompleteLines, type CompleteLine } from "./line-chunks.ts";
 import type { MessageRow, ObserverFileRow, ObserverStore, SessionFacts, ToolUseRow } from "./observer-store.ts";
 import { readTranscriptLine, type LineFacts } from "./transcript-line.ts";
 
-const HEAD_BYTES = 64;
+/** A file is known by its first line (a record with its own uuid and timestamp), up to this many bytes. */
+const HEAD_MAX_BYTES = 1024;
 
 export interface FileIndexResult {
   /** Sessions whose stored facts changed. */
@@ -20,10 +22,40 @@ export function projectDirOf(projectsDir: string, file: string): string {
   return path.relative(projectsDir, file).split(path.sep)[0] ?? "unknown";
 }
 
-async function headOf(file: FileHandle, length: number): Promise<string> {
+interface Head {
+  length: number;
+  /** It ends at a newline or at the cap: it will not change while the file only grows. */
+  whole: boolean;
+  digest: string;
+}
+
+const headText = (head: Head): string => `${head.length}:${head.whole ? 1 : 0}:${head.digest}`;
+
+function parseHead(text: string): Head | undefined {
+  const [length, whole, digest] = text.split(":");
+  if (length === undefined || whole === undefined || digest === undefined) return undefined;
+  return { length: Number(length), whole: whole === "1", digest };
+}
+
+async function readHead(file: FileHandle, length = HEAD_MAX_BYTES): Promise<Head> {
   const buffer = Buffer.alloc(length);
   const { bytesRead } = await file.read(buffer, 0, length, 0);
-  return buffer.subarray(0, bytesRead).toString("hex");
+  const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
+  const end = newline === -1 ? bytesRead : newline + 1;
+  return {
+    length: end,
+    whole: newline !== -1 || end === HEAD_MAX_BYTES,
+    digest: createHash("sha1").update(buffer.subarray(0, end)).digest("hex"),
+  };
+}
+
+/** The stored head still matches the file's first bytes. */
+async function sameHead(file: FileHandle, stored: string): Promise<boolean> {
+  const head = parseHead(stored);
+  if (!head) return false;
+  const buffer = Buffer.alloc(head.length);
+  const { bytesRead } = await file.read(buffer, 0, head.length, 0);
+  return bytesRead === head.length && createHash("sha1").update(buffer).digest("hex") === head.digest;
 }
 
 function mergeFacts(into: SessionFacts, facts: LineFacts): void {
@@ -54,7 +86,7 @@ export async function indexFile(store: ObserverStore, projectsDir: string, fileP
     const stat = await file.stat();
     const stored = store.file(filePath);
     let row: ObserverFileRow;
-    if (stored && stored.inode === stat.ino && stat.size >= stored.offset && (await headOf(file, stored.head.length / 2)) === stored.head) {
+    if (stored && stored.inode === stat.ino && stat.size >= stored.offset && (await sameHead(file, stored.head))) {
       if (stat.size === stored.offset) return result;
       row = stored;
     } else {
@@ -70,7 +102,7 @@ export async function indexFile(store: ObserverStore, projectsDir: string, fileP
         updatedAt: new Date().toISOString(),
       };
     }
-    if (row.head.length < HEAD_BYTES * 2) row.head = await headOf(file, Math.min(HEAD_BYTES, stat.size));
+    if (!parseHead(row.head)?.whole) row.head = headText(await readHead(file));
     const fileSessionId = path.basename(filePath, ".jsonl");
     const from = row.offset;
     const end = await readCompleteLines(file, from, (lines, endOffset) => {
