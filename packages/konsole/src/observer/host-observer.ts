@@ -135,7 +135,11 @@ export class HostObserver {
   private async scanRoots(touched: Set<string>): Promise<void> {
     for (const root of this.deps.roots) {
       const projectsDir = path.join(root, "projects");
-      if (!(await isDirectory(projectsDir))) continue;
+      if (!(await isDirectory(projectsDir))) {
+        // The CLI makes `projects/` with its first transcript: scan as soon as it appears.
+        if (await isDirectory(root)) this.watchFor(root, "projects");
+        continue;
+      }
       this.watch(projectsDir);
       let entries: string[];
       try {
@@ -148,6 +152,26 @@ export class HostObserver {
         if (this.stopped) return;
         if (entry.endsWith(".jsonl")) await this.index(projectsDir, path.join(projectsDir, entry), touched);
       }
+    }
+  }
+
+  private watchFor(dir: string, name: string): void {
+    const key = `${path.join(dir, name)}#appears`;
+    if (this.watchers.has(key)) return;
+    try {
+      const watcher = watch(dir, { persistent: false }, (_event, changed) => {
+        if (changed !== name) return;
+        watcher.close();
+        this.watchers.delete(key);
+        this.requestFullScan();
+      });
+      watcher.on("error", () => {
+        watcher.close();
+        this.watchers.delete(key);
+      });
+      this.watchers.set(key, watcher);
+    } catch (err) {
+      this.deps.logger.warn({ err, dir }, "observer cannot watch a root; the periodic rescan goes on");
     }
   }
 
