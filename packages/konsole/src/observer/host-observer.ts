@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from "node:fs";
+import { watch, type Dirent, type FSWatcher } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { OBSERVER_JOURNAL_SESSION_ID, OBSERVER_JOURNAL_TURN_ID, type ObserverEvent } from "@kon/protocol";
@@ -11,6 +11,7 @@ import type { ObserverStore } from "./observer-store.ts";
 /** More changed sessions than this in one pass are announced as one `sessions` event. */
 const MAX_SESSION_EVENTS = 50;
 const SETTLE_MS = 20;
+const APPEARS = "#appears";
 
 export interface HostObserverDeps {
   roots: readonly string[];
@@ -133,6 +134,7 @@ export class HostObserver {
   }
 
   private async scanRoots(touched: Set<string>): Promise<void> {
+    const seenDirs = new Set<string>();
     for (const root of this.deps.roots) {
       const projectsDir = path.join(root, "projects");
       if (!(await isDirectory(projectsDir))) {
@@ -140,23 +142,33 @@ export class HostObserver {
         if (await isDirectory(root)) this.watchFor(root, "projects");
         continue;
       }
-      this.watch(projectsDir);
-      let entries: string[];
+      let entries: Dirent[];
       try {
-        entries = await readdir(projectsDir, { recursive: true });
+        entries = await readdir(projectsDir, { recursive: true, withFileTypes: true });
       } catch (err) {
         this.deps.logger.warn({ err, projectsDir }, "observer could not list a projects folder");
         continue;
       }
+      seenDirs.add(projectsDir);
+      this.watchDir(projectsDir, projectsDir);
       for (const entry of entries) {
         if (this.stopped) return;
-        if (entry.endsWith(".jsonl")) await this.index(projectsDir, path.join(projectsDir, entry), touched);
+        const full = path.join(entry.parentPath, entry.name);
+        if (entry.isDirectory()) {
+          seenDirs.add(full);
+          this.watchDir(projectsDir, full);
+        } else if (entry.name.endsWith(".jsonl")) await this.index(projectsDir, full, touched);
       }
+    }
+    for (const [key, watcher] of this.watchers) {
+      if (key.endsWith(APPEARS) || seenDirs.has(key)) continue;
+      watcher.close();
+      this.watchers.delete(key);
     }
   }
 
   private watchFor(dir: string, name: string): void {
-    const key = `${path.join(dir, name)}#appears`;
+    const key = `${path.join(dir, name)}${APPEARS}`;
     if (this.watchers.has(key)) return;
     try {
       const watcher = watch(dir, { persistent: false }, (_event, changed) => {
@@ -175,23 +187,48 @@ export class HostObserver {
     }
   }
 
-  private watch(projectsDir: string): void {
-    if (this.watchers.has(projectsDir)) return;
+  /**
+   * One inotify watch per directory (not per file, as a recursive fs.watch does on Linux): a
+   * directory reports its files' appends, and new entries, which may be new directories.
+   */
+  private watchDir(projectsDir: string, dir: string): void {
+    if (this.watchers.has(dir)) return;
     try {
-      const watcher = watch(projectsDir, { recursive: true, persistent: false }, (_event, name) => {
-        if (typeof name !== "string" || !name.endsWith(".jsonl")) return;
-        this.pendingFiles.set(path.join(projectsDir, name), projectsDir);
-        this.kick(SETTLE_MS);
+      const watcher = watch(dir, { persistent: false }, (event, name) => {
+        if (typeof name !== "string") return;
+        const full = path.join(dir, name);
+        if (name.endsWith(".jsonl")) {
+          this.pendingFiles.set(full, projectsDir);
+          this.kick(SETTLE_MS);
+        } else if (event === "rename") void this.adoptDirectory(projectsDir, full);
       });
       watcher.on("error", (err) => {
-        this.deps.logger.warn({ err, projectsDir }, "observer watcher failed; the periodic rescan goes on");
+        this.deps.logger.debug({ err, dir }, "observer watch ended; the periodic rescan goes on");
         watcher.close();
-        this.watchers.delete(projectsDir);
+        this.watchers.delete(dir);
       });
-      this.watchers.set(projectsDir, watcher);
+      this.watchers.set(dir, watcher);
     } catch (err) {
-      this.deps.logger.warn({ err, projectsDir }, "observer cannot watch a projects folder; the periodic rescan goes on");
+      this.deps.logger.warn({ err, dir }, "observer cannot watch a folder; the periodic rescan goes on");
     }
+  }
+
+  /** A directory that appeared under a watched one: watch it and index what it already holds. */
+  private async adoptDirectory(projectsDir: string, dir: string): Promise<void> {
+    if (this.stopped || this.watchers.has(dir) || !(await isDirectory(dir))) return;
+    this.watchDir(projectsDir, dir);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(entry.parentPath, entry.name);
+      if (entry.isDirectory()) this.watchDir(projectsDir, full);
+      else if (entry.name.endsWith(".jsonl")) this.pendingFiles.set(full, projectsDir);
+    }
+    this.kick(SETTLE_MS);
   }
 
   private announce(touched: Set<string>): void {
