@@ -25,8 +25,8 @@ function open(): void {
   queries = new ObserverQueries(database.db, noKonsole);
 }
 
-async function index(target = file) {
-  const result = await indexFile(store, projectsDir, target);
+function index(target = file) {
+  const result = indexFile(store, projectsDir, target);
   for (const session of result.sessions) store.refreshFigures(session);
   return result;
 }
@@ -51,25 +51,25 @@ afterEach(async () => {
 describe("incremental indexing", () => {
   it("reads only what was appended since the last pass", async () => {
     writeFileSync(file, `${message(1)}\n${message(2)}\n`);
-    const first = await index();
+    const first = index();
     expect(first.bytesRead).toBe(Buffer.byteLength(`${message(1)}\n${message(2)}\n`));
     expect(usageOf()?.messages).toBe(2);
 
     appendFileSync(file, `${message(3, { output: 7 })}\n`);
-    const second = await index();
+    const second = index();
     expect(second.bytesRead).toBe(Buffer.byteLength(`${message(3, { output: 7 })}\n`));
     expect(usageOf()).toMatchObject({ messages: 3, tokens: { output: 17 } });
 
-    expect((await index()).bytesRead).toBe(0);
+    expect((index()).bytesRead).toBe(0);
   });
 
   it("resumes after a restart where it stopped", async () => {
     writeFileSync(file, `${message(1)}\n${message(2)}\n`);
-    await index();
+    index();
     database.close();
     appendFileSync(file, `${message(3)}\n`);
     open();
-    const resumed = await index();
+    const resumed = index();
     expect(resumed.bytesRead).toBe(Buffer.byteLength(`${message(3)}\n`));
     expect(usageOf()).toMatchObject({ messages: 3, tokens: { input: 30, output: 15 } });
   });
@@ -77,48 +77,48 @@ describe("incremental indexing", () => {
   it("leaves a partial last line until its newline arrives", async () => {
     const line = message(1);
     writeFileSync(file, `${message(0)}\n${line.slice(0, 40)}`);
-    await index();
+    index();
     expect(usageOf()?.messages).toBe(1);
     expect(store.file(file)?.offset).toBe(Buffer.byteLength(`${message(0)}\n`));
     expect(queries.status([], null).malformedLines).toBe(0);
 
     appendFileSync(file, `${line.slice(40)}\n`);
-    await index();
+    index();
     expect(usageOf()?.messages).toBe(2);
     expect(queries.status([], null).malformedLines).toBe(0);
   });
 
   it("re-reads a file that was truncated", async () => {
     writeFileSync(file, `${message(1)}\n${message(2)}\n${message(3)}\n`);
-    await index();
+    index();
     truncateSync(file, 0);
     appendFileSync(file, `${message(9, { input: 1000 })}\n`);
-    await index();
+    index();
     expect(usageOf()).toMatchObject({ messages: 1, tokens: { input: 1000 } });
   });
 
   it("re-reads a file replaced in place by one of the same size or larger (its first bytes changed)", async () => {
     writeFileSync(file, `${message(1)}\n`);
-    await index();
+    index();
     const other = assistantLine({ sessionId: SESSION, messageId: "msg_other", requestId: "req_other", at: at(5), usage: { input: 77 } });
     writeFileSync(file, `${other}\n${message(2)}\n`);
-    await index();
+    index();
     expect(usageOf()).toMatchObject({ messages: 2, tokens: { input: 87 } });
   });
 
   it("re-reads a file replaced by another one (a new inode)", async () => {
     writeFileSync(file, `${message(1)}\n${message(2)}\n`);
-    await index();
+    index();
     const replacement = path.join(root, "replacement.jsonl");
     writeFileSync(replacement, `${message(1)}\n${message(2)}\n${message(3, { input: 500 })}\n`);
     renameSync(replacement, file);
-    await index();
+    index();
     expect(usageOf()).toMatchObject({ messages: 3, tokens: { input: 520 } });
   });
 
   it("counts and skips malformed lines, never failing the file", async () => {
     writeFileSync(file, `${message(1)}\nnot json at all\n{"type":"assistant","message":{"usage":\n[1,2,3]\n${message(2)}\n`);
-    const result = await index();
+    const result = index();
     expect(result.malformed).toBe(3);
     expect(usageOf()?.messages).toBe(2);
     expect(queries.status([], null)).toMatchObject({ malformedLines: 3, lines: 5 });
@@ -129,7 +129,7 @@ describe("deduplication", () => {
   it("keeps one entry per message id + request id, with the largest usage seen", async () => {
     const write = (output: number) => assistantLine({ sessionId: SESSION, messageId: "msg_1", requestId: "req_1", at: at(1), usage: { output } });
     writeFileSync(file, `${write(1)}\n${write(50)}\n${write(20)}\n`);
-    await index();
+    index();
     expect(usageOf()).toMatchObject({ messages: 1, tokens: { output: 50 } });
   });
 
@@ -141,7 +141,7 @@ describe("deduplication", () => {
       assistantLine({ sessionId: SESSION, messageId: "msg_2", requestRef: "ref_9", at: at(3) }),
     ];
     writeFileSync(file, `${lines.join("\n")}\n`);
-    await index();
+    index();
     expect(usageOf()?.messages).toBe(3);
   });
 
@@ -149,8 +149,8 @@ describe("deduplication", () => {
     writeFileSync(file, `${message(1)}\n${message(2)}\n`);
     const copy = path.join(projectsDir, "-work-project", "other.jsonl");
     writeFileSync(copy, `${message(1)}\n`);
-    await index();
-    await index(copy);
+    index();
+    index(copy);
     expect(usageOf()?.messages).toBe(2);
   });
 });
@@ -174,7 +174,7 @@ describe("what a session shows", () => {
       assistantLine({ sessionId: SESSION, messageId: "msg_3", requestId: "r3", at: at(3), sidechain: true, model: "claude-haiku-4-5-20251001", usage: { input: 400 } }),
     ];
     writeFileSync(file, `${lines.join("\n")}\n`);
-    await index();
+    index();
     const detail = queries.detail(SESSION);
     expect(detail).toMatchObject({
       title: "Refactor the parser",
@@ -198,7 +198,7 @@ describe("what a session shows", () => {
     expect(detail?.usageSeries.map((row) => row.key)).toEqual(["2026-11-20T10:00:00Z"]);
 
     appendFileSync(file, `${summaryLine("Parser refactor")}\n`);
-    await index();
+    index();
     expect(queries.session(SESSION)?.title).toBe("Parser refactor");
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { messageCostOf } from "../claude/pricing.ts";
 import { readCompleteLines, type CompleteLine } from "./line-chunks.ts";
@@ -37,9 +37,9 @@ function parseHead(text: string): Head | undefined {
   return { length: Number(length), whole: whole === "1", digest };
 }
 
-async function readHead(file: FileHandle, length = HEAD_MAX_BYTES): Promise<Head> {
+function readHead(fd: number, length = HEAD_MAX_BYTES): Head {
   const buffer = Buffer.alloc(length);
-  const { bytesRead } = await file.read(buffer, 0, length, 0);
+  const bytesRead = readSync(fd, buffer, 0, length, 0);
   const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
   const end = newline === -1 ? bytesRead : newline + 1;
   return {
@@ -50,11 +50,11 @@ async function readHead(file: FileHandle, length = HEAD_MAX_BYTES): Promise<Head
 }
 
 /** The stored head still matches the file's first bytes. */
-async function sameHead(file: FileHandle, stored: string): Promise<boolean> {
+function sameHead(fd: number, stored: string): boolean {
   const head = parseHead(stored);
   if (!head) return false;
   const buffer = Buffer.alloc(head.length);
-  const { bytesRead } = await file.read(buffer, 0, head.length, 0);
+  const bytesRead = readSync(fd, buffer, 0, head.length, 0);
   return bytesRead === head.length && createHash("sha1").update(buffer).digest("hex") === head.digest;
 }
 
@@ -69,24 +69,28 @@ function mergeFacts(into: SessionFacts, facts: LineFacts): void {
   }
 }
 
+const CHUNK_BYTES = 1024 * 1024;
+let sharedChunk: Buffer | undefined;
+
 /**
  * Indexes what is new in one transcript file: from the stored offset when it is the same file
- * (inode and first bytes) and has not shrunk, else from the start after forgetting what it
- * contributed before. Each chunk of lines is stored with the offset after it.
+ * (inode and first line) and has not shrunk, else from the start after forgetting what it
+ * contributed before. Each chunk of lines is stored with the offset after it. Synchronous (a
+ * chunk at a time, through one shared buffer): the caller yields between files.
  */
-export async function indexFile(store: ObserverStore, projectsDir: string, filePath: string): Promise<FileIndexResult> {
+export function indexFile(store: ObserverStore, projectsDir: string, filePath: string): FileIndexResult {
   const result: FileIndexResult = { sessions: new Set(), bytesRead: 0, lines: 0, malformed: 0 };
-  let file: FileHandle;
+  let fd: number;
   try {
-    file = await open(filePath, "r");
+    fd = openSync(filePath, "r");
   } catch {
     return result;
   }
   try {
-    const stat = await file.stat();
+    const stat = fstatSync(fd);
     const stored = store.file(filePath);
     let row: ObserverFileRow;
-    if (stored && stored.inode === stat.ino && stat.size >= stored.offset && (await sameHead(file, stored.head))) {
+    if (stored && stored.inode === stat.ino && stat.size >= stored.offset && sameHead(fd, stored.head)) {
       if (stat.size === stored.offset) return result;
       row = stored;
     } else {
@@ -102,10 +106,11 @@ export async function indexFile(store: ObserverStore, projectsDir: string, fileP
         updatedAt: new Date().toISOString(),
       };
     }
-    if (!parseHead(row.head)?.whole) row.head = headText(await readHead(file));
+    if (!parseHead(row.head)?.whole) row.head = headText(readHead(fd));
     const fileSessionId = path.basename(filePath, ".jsonl");
     const from = row.offset;
-    const end = await readCompleteLines(file, from, (lines, endOffset) => {
+    sharedChunk ??= Buffer.allocUnsafe(CHUNK_BYTES);
+    const end = readCompleteLines(fd, from, sharedChunk, (lines, endOffset) => {
       const counts = storeChunk(store, row, fileSessionId, lines, endOffset, result.sessions);
       result.lines += counts.lines;
       result.malformed += counts.malformed;
@@ -113,7 +118,7 @@ export async function indexFile(store: ObserverStore, projectsDir: string, fileP
     result.bytesRead = end - from;
     return result;
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }
 

@@ -12,6 +12,7 @@ import type { ObserverStore } from "./observer-store.ts";
 const MAX_SESSION_EVENTS = 50;
 const SETTLE_MS = 20;
 const APPEARS = "#appears";
+const FILES_PER_BATCH = 64;
 
 export interface HostObserverDeps {
   roots: readonly string[];
@@ -114,7 +115,7 @@ export class HostObserver {
         } else {
           const files = [...this.pendingFiles];
           this.pendingFiles.clear();
-          for (const [file, projectsDir] of files) await this.index(projectsDir, file, touched);
+          await this.indexFiles(files, touched);
         }
         this.counters.passes++;
         this.announce(touched);
@@ -124,8 +125,8 @@ export class HostObserver {
     }
   }
 
-  private async index(projectsDir: string, file: string, touched: Set<string>): Promise<void> {
-    const result = await indexFile(this.deps.store, projectsDir, file);
+  private index(projectsDir: string, file: string, touched: Set<string>): void {
+    const result = indexFile(this.deps.store, projectsDir, file);
     this.counters.filesExamined++;
     this.counters.bytesRead += result.bytesRead;
     this.counters.lines += result.lines;
@@ -151,19 +152,30 @@ export class HostObserver {
       }
       seenDirs.add(projectsDir);
       this.watchDir(projectsDir, projectsDir);
+      const files: [string, string][] = [];
       for (const entry of entries) {
-        if (this.stopped) return;
         const full = path.join(entry.parentPath, entry.name);
         if (entry.isDirectory()) {
           seenDirs.add(full);
           this.watchDir(projectsDir, full);
-        } else if (entry.name.endsWith(".jsonl")) await this.index(projectsDir, full, touched);
+        } else if (entry.name.endsWith(".jsonl")) files.push([full, projectsDir]);
       }
+      await this.indexFiles(files, touched);
     }
     for (const [key, watcher] of this.watchers) {
       if (key.endsWith(APPEARS) || seenDirs.has(key)) continue;
       watcher.close();
       this.watchers.delete(key);
+    }
+  }
+
+  /** Indexes files a batch at a time, one commit per batch, yielding to the event loop between batches. */
+  private async indexFiles(files: readonly [string, string][], touched: Set<string>): Promise<void> {
+    for (let start = 0; start < files.length && !this.stopped; start += FILES_PER_BATCH) {
+      this.deps.store.batch(() => {
+        for (const [file, projectsDir] of files.slice(start, start + FILES_PER_BATCH)) this.index(projectsDir, file, touched);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -233,7 +245,9 @@ export class HostObserver {
 
   private announce(touched: Set<string>): void {
     if (touched.size === 0) return;
-    for (const session of touched) this.deps.store.refreshFigures(session);
+    this.deps.store.batch(() => {
+      for (const session of touched) this.deps.store.refreshFigures(session);
+    });
     const append = (event: ObserverEvent) =>
       this.deps.journal.append(OBSERVER_JOURNAL_TURN_ID, OBSERVER_JOURNAL_SESSION_ID, { type: "observer", event });
     if (touched.size > MAX_SESSION_EVENTS) {

@@ -1,6 +1,5 @@
-import type { FileHandle } from "node:fs/promises";
+import { readSync } from "node:fs";
 
-const CHUNK_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;
 
 export interface CompleteLine {
@@ -10,21 +9,21 @@ export interface CompleteLine {
 }
 
 /**
- * Reads `file` from `from` in fixed chunks and hands over the complete (newline-terminated)
- * lines of each chunk with the offset just past the last of them; a partial last line is left
- * for the next read. Memory holds one chunk plus at most one unfinished line.
+ * Reads file `fd` from `from` through `buffer`, chunk by chunk, and hands over the complete
+ * (newline-terminated) lines of each chunk with the offset just past the last of them; a partial
+ * last line is left for the next read. Memory holds the buffer plus at most one unfinished line.
  */
-export async function readCompleteLines(
-  file: FileHandle,
+export function readCompleteLines(
+  fd: number,
   from: number,
+  buffer: Buffer,
   onChunk: (lines: CompleteLine[], endOffset: number) => void,
-): Promise<number> {
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+): number {
   let carry: Buffer = Buffer.alloc(0);
   let position = from;
   let consumed = from;
   for (;;) {
-    const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, position);
     if (bytesRead === 0) break;
     position += bytesRead;
     const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
@@ -42,6 +41,7 @@ export async function readCompleteLines(
       consumed += lineStart;
       onChunk(lines, consumed);
     }
+    if (bytesRead < buffer.length) break;
   }
   return consumed;
 }

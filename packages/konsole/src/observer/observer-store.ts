@@ -110,6 +110,7 @@ export class ObserverStore {
   private readonly upsertSession: Statement;
   private readonly upsertFile: Statement;
   private readonly writeChunkTx: (chunk: ChunkWrite) => void;
+  private readonly figureStatements: { groups: Statement; tools: Statement; changed: Statement; save: Statement };
 
   constructor(private readonly db: KonsoleDb) {
     const sqlite = db.$client;
@@ -140,6 +141,14 @@ export class ObserverStore {
       VALUES (@path, @projectDir, @inode, @offset, @head, @lines, @malformed, @updatedAt)
       ON CONFLICT(path) DO UPDATE SET inode = excluded.inode, offset = excluded.offset, head = excluded.head,
         lines = excluded.lines, malformed = excluded.malformed, updated_at = excluded.updated_at`);
+    this.figureStatements = {
+      groups: sqlite.prepare(
+        `SELECT model, sidechain, ${USAGE_SUMS_SQL} FROM observer_messages WHERE session_id = ? GROUP BY model, sidechain`,
+      ),
+      tools: sqlite.prepare(`SELECT name, count(*) AS calls FROM observer_tool_uses WHERE session_id = ? GROUP BY name ORDER BY name`),
+      changed: sqlite.prepare(`SELECT count(DISTINCT target) AS files FROM observer_tool_uses WHERE session_id = ? AND target IS NOT NULL`),
+      save: sqlite.prepare(`UPDATE observer_sessions SET figures = ? WHERE id = ?`),
+    };
     this.writeChunkTx = sqlite.transaction((chunk: ChunkWrite) => {
       const now = new Date().toISOString();
       for (const message of chunk.messages) {
@@ -189,12 +198,15 @@ export class ObserverStore {
     })();
   }
 
+  /** Runs `work` in one transaction (the chunk writes inside it become savepoints): one commit for many files. */
+  batch<T>(work: () => T): T {
+    return this.db.$client.transaction(work)();
+  }
+
   /** Recomputes a session's figures from its messages and tool calls (work grows with the session, not the host). */
   refreshFigures(sessionId: string): void {
-    const sqlite = this.db.$client;
-    const groups = sqlite
-      .prepare(`SELECT model, sidechain, ${USAGE_SUMS_SQL} FROM observer_messages WHERE session_id = ? GROUP BY model, sidechain`)
-      .all(sessionId) as (UsageSums & { model: string; sidechain: number })[];
+    const statements = this.figureStatements;
+    const groups = statements.groups.all(sessionId) as (UsageSums & { model: string; sidechain: number })[];
     const figures: SessionFigures = {
       models: [...new Set(groups.map((group) => group.model))].sort(),
       usage: emptyUsage(),
@@ -207,14 +219,9 @@ export class ObserverStore {
       addUsage(figures.usage, usage);
       if (group.sidechain) addUsage(figures.sidechainUsage, usage);
     }
-    const tools = sqlite
-      .prepare(`SELECT name, count(*) AS calls FROM observer_tool_uses WHERE session_id = ? GROUP BY name ORDER BY name`)
-      .all(sessionId) as { name: string; calls: number }[];
+    const tools = statements.tools.all(sessionId) as { name: string; calls: number }[];
     for (const tool of tools) figures.toolCalls[tool.name] = tool.calls;
-    const changed = sqlite
-      .prepare(`SELECT count(DISTINCT target) AS files FROM observer_tool_uses WHERE session_id = ? AND target IS NOT NULL`)
-      .get(sessionId) as { files: number };
-    figures.filesChangedCount = changed.files;
-    sqlite.prepare(`UPDATE observer_sessions SET figures = ? WHERE id = ?`).run(JSON.stringify(figures), sessionId);
+    figures.filesChangedCount = (statements.changed.get(sessionId) as { files: number }).files;
+    statements.save.run(JSON.stringify(figures), sessionId);
   }
 }
