@@ -111,8 +111,8 @@ export const observerMessages = sqliteTable(
   },
   (table) => [
     index("observer_messages_session_idx").on(table.sessionId, table.at),
+    // No index on file_path: only forgetting a truncated or replaced file reads by it, and that is rare.
     index("observer_messages_at_idx").on(table.at),
-    index("observer_messages_file_idx").on(table.filePath),
   ],
 );
 
@@ -126,7 +126,7 @@ export const observerToolUses = sqliteTable(
     name: text("name").notNull(),
     target: text("target"),
   },
-  (table) => [index("observer_tool_uses_session_idx").on(table.sessionId), index("observer_tool_uses_file_idx").on(table.filePath)],
+  (table) => [index("observer_tool_uses_session_idx").on(table.sessionId)],
 );
 
 /** A Claude session as its transcripts tell it; the usage columns are derived from observer_messages. */

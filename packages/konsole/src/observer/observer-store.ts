@@ -1,8 +1,7 @@
 import type { ObservedUsage } from "@kon/protocol";
 import type { Statement } from "better-sqlite3";
-import { eq } from "drizzle-orm";
 import type { KonsoleDb } from "../journal/database.ts";
-import { observerFiles } from "../journal/schema.ts";
+import type { observerFiles } from "../journal/schema.ts";
 import type { MessageTokens } from "../claude/pricing.ts";
 
 export type ObserverFileRow = typeof observerFiles.$inferSelect;
@@ -109,6 +108,7 @@ export class ObserverStore {
   private readonly insertToolUse: Statement;
   private readonly upsertSession: Statement;
   private readonly upsertFile: Statement;
+  private readonly selectFile: Statement;
   private readonly writeChunkTx: (chunk: ChunkWrite) => void;
   private readonly figureStatements: { groups: Statement; tools: Statement; changed: Statement; save: Statement };
 
@@ -149,6 +149,9 @@ export class ObserverStore {
       changed: sqlite.prepare(`SELECT count(DISTINCT target) AS files FROM observer_tool_uses WHERE session_id = ? AND target IS NOT NULL`),
       save: sqlite.prepare(`UPDATE observer_sessions SET figures = ? WHERE id = ?`),
     };
+    this.selectFile = sqlite.prepare(
+      `SELECT path, project_dir AS projectDir, inode, offset, head, lines, malformed, updated_at AS updatedAt FROM observer_files WHERE path = ?`,
+    );
     this.writeChunkTx = sqlite.transaction((chunk: ChunkWrite) => {
       const now = new Date().toISOString();
       for (const message of chunk.messages) {
@@ -171,7 +174,7 @@ export class ObserverStore {
   }
 
   file(path: string): ObserverFileRow | undefined {
-    return this.db.select().from(observerFiles).where(eq(observerFiles.path, path)).get();
+    return this.selectFile.get(path) as ObserverFileRow | undefined;
   }
 
   writeChunk(chunk: ChunkWrite): void {

@@ -27,7 +27,6 @@ CREATE TABLE `observer_messages` (
 --> statement-breakpoint
 CREATE INDEX `observer_messages_session_idx` ON `observer_messages` (`session_id`,`at`);--> statement-breakpoint
 CREATE INDEX `observer_messages_at_idx` ON `observer_messages` (`at`);--> statement-breakpoint
-CREATE INDEX `observer_messages_file_idx` ON `observer_messages` (`file_path`);--> statement-breakpoint
 CREATE TABLE `observer_sessions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`project_dir` text NOT NULL,
@@ -51,5 +50,4 @@ CREATE TABLE `observer_tool_uses` (
 	`target` text
 );
 --> statement-breakpoint
-CREATE INDEX `observer_tool_uses_session_idx` ON `observer_tool_uses` (`session_id`);--> statement-breakpoint
-CREATE INDEX `observer_tool_uses_file_idx` ON `observer_tool_uses` (`file_path`);
+CREATE INDEX `observer_tool_uses_session_idx` ON `observer_tool_uses` (`session_id`);
