@@ -13,6 +13,8 @@ const MAX_SESSION_EVENTS = 50;
 const SETTLE_MS = 20;
 const APPEARS = "#appears";
 const FILES_PER_BATCH = 64;
+/** A session busy writing is announced in the journal at most this often (the API is always current). */
+const ANNOUNCE_EVERY_MS = 1_000;
 
 export interface HostObserverDeps {
   roots: readonly string[];
@@ -53,6 +55,9 @@ export class HostObserver {
   private rescanTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastScan: string | null = null;
+  private readonly announcedAt = new Map<string, number>();
+  private readonly deferred = new Set<string>();
+  private deferTimer: NodeJS.Timeout | undefined;
   readonly counters: ObserverCounters = { passes: 0, filesExamined: 0, bytesRead: 0, lines: 0 };
 
   constructor(private readonly deps: HostObserverDeps) {}
@@ -89,6 +94,7 @@ export class HostObserver {
     this.stopped = true;
     clearInterval(this.rescanTimer);
     clearTimeout(this.settleTimer);
+    clearTimeout(this.deferTimer);
     this.settleTimer = undefined;
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
@@ -248,12 +254,36 @@ export class HostObserver {
     this.deps.store.batch(() => {
       for (const session of touched) this.deps.store.refreshFigures(session);
     });
+    const now = Date.now();
+    const due: string[] = [];
+    for (const session of touched) {
+      if (now - (this.announcedAt.get(session) ?? 0) >= ANNOUNCE_EVERY_MS) due.push(session);
+      else this.deferred.add(session);
+    }
+    this.publish(due, now);
+    if (this.deferred.size > 0 && !this.deferTimer) {
+      this.deferTimer = setTimeout(() => {
+        this.deferTimer = undefined;
+        const later = [...this.deferred];
+        this.deferred.clear();
+        if (!this.stopped) this.publish(later, Date.now());
+      }, ANNOUNCE_EVERY_MS);
+      this.deferTimer.unref();
+    }
+  }
+
+  private publish(sessions: string[], now: number): void {
+    if (sessions.length === 0) return;
+    for (const [session, at] of this.announcedAt) if (now - at >= ANNOUNCE_EVERY_MS) this.announcedAt.delete(session);
     const append = (event: ObserverEvent) =>
       this.deps.journal.append(OBSERVER_JOURNAL_TURN_ID, OBSERVER_JOURNAL_SESSION_ID, { type: "observer", event });
-    if (touched.size > MAX_SESSION_EVENTS) {
-      append({ kind: "sessions", changed: touched.size });
+    if (sessions.length > MAX_SESSION_EVENTS) {
+      append({ kind: "sessions", changed: sessions.length });
       return;
     }
-    for (const session of this.deps.queries.sessions([...touched])) append({ kind: "session", session });
+    for (const session of this.deps.queries.sessions(sessions)) {
+      this.announcedAt.set(session.id, now);
+      append({ kind: "session", session });
+    }
   }
 }
