@@ -7,6 +7,8 @@ export interface UsageFigures {
   output_tokens: number;
   cache_read_input_tokens: number;
   cache_creation_input_tokens: number;
+  /** The cache writes by lifetime, as the API reports them beside the total. */
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
 }
 
 /** The figures the recorded fixtures were made with (cost 0.00075 USD per turn on the default model). */

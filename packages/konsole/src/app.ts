@@ -21,6 +21,7 @@ import { JournalStream } from "./http/journal-stream.ts";
 import { requireServiceToken } from "./http/service-token.ts";
 import type { TurnJournal } from "./journal/turn-journal.ts";
 import type { Logger } from "./logger.ts";
+import { observerRoutes, type ObserverRouteDeps } from "./observer/routes.ts";
 import type { Supervisor } from "./supervisor/supervisor.ts";
 import { KONSOLE_VERSION } from "./version.ts";
 
@@ -29,6 +30,7 @@ export interface AppDeps {
   supervisor: Supervisor;
   journal: TurnJournal;
   logger: Logger;
+  observer: ObserverRouteDeps;
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -53,7 +55,7 @@ async function jsonBody(c: Context): Promise<unknown> {
 const sessionIdOf = (c: Context): string => parseWith(SessionId, c.req.param("sessionId"), "session id");
 const turnIdOf = (c: Context): string => parseWith(TurnId, c.req.param("turnId"), "turn id");
 
-export function createApp({ config, supervisor, journal, logger }: AppDeps) {
+export function createApp({ config, supervisor, journal, logger, observer }: AppDeps) {
   const startedAt = Date.now();
   /** `?wait=true` answers with the finished turn instead of 202 at once. */
   const startTurn = async (c: Context, forcedMode?: TurnMode) => {
@@ -109,6 +111,7 @@ export function createApp({ config, supervisor, journal, logger }: AppDeps) {
       return c.json(page, 200);
     })
     .post("/turns/:turnId/interrupt", async (c) => c.json(await supervisor.interruptTurn(turnIdOf(c)), 200))
+    .route("/observer", observerRoutes(observer))
     .get(
       "/ws",
       upgradeWebSocket(() => {

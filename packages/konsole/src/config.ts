@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { PermissionMode } from "@kon/protocol";
 import { z } from "zod";
@@ -64,6 +65,9 @@ const EnvSchema = z.object({
   KONSOLE_HOT_SETTLE_MS: positiveInt.default(500),
   KONSOLE_HOT_REFILL_BACKOFF_MS: positiveInt.default(1_000),
   KONSOLE_HOT_REFILL_MAX_FAILURES: positiveInt.default(5),
+  /** Comma-separated folders holding `projects/`; `none` turns the observer off. Default: see observerRoots. */
+  KONSOLE_OBSERVE_DIRS: z.string().optional(),
+  KONSOLE_OBSERVE_RESCAN_SEC: positiveInt.max(86_400).default(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -101,6 +105,10 @@ export interface KonsoleConfig {
   /** Failures in a row after which the pool stops refilling (a crash loop). */
   hotRefillMaxFailures: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /** Folders whose `projects/**\/*.jsonl` the observer indexes (missing ones are skipped until they appear); empty = off. */
+  observeDirs: string[];
+  /** A full rescan of the observed folders this often, besides the file watcher. */
+  observeRescanSec: number;
   /** The base environment of every Claude process (before KONUI_URL / KONUI_TOKEN): what passes through, over the quiet defaults. */
   childEnv: Record<string, string>;
   /** Tagged into every Claude process of this konsole (by data dir), so a restart finds what it left. */
@@ -116,6 +124,20 @@ function pickChildEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     if (allowed) picked[key] = value;
   }
   return picked;
+}
+
+/**
+ * The CLI's config dir as konsole runs it (CLAUDE_CONFIG_DIR, else ~/.claude) plus ~/.claude and
+ * ~/.config/claude, unless KONSOLE_OBSERVE_DIRS names them.
+ */
+function observerRoots(setting: string | undefined, env: Record<string, string>): string[] {
+  if (setting?.trim().toLowerCase() === "none") return [];
+  const home = env.HOME ?? os.homedir();
+  const wanted =
+    setting === undefined
+      ? [env.CLAUDE_CONFIG_DIR ?? path.join(home, ".claude"), path.join(home, ".claude"), path.join(home, ".config", "claude")]
+      : setting.split(",").map((dir) => dir.trim()).filter((dir) => dir.length > 0);
+  return [...new Set(wanted.map((dir) => path.resolve(dir)))];
 }
 
 export class ConfigError extends Error {
@@ -162,6 +184,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
     hotRefillBackoffMs: vars.KONSOLE_HOT_REFILL_BACKOFF_MS,
     hotRefillMaxFailures: vars.KONSOLE_HOT_REFILL_MAX_FAILURES,
     logLevel: vars.LOG_LEVEL,
+    observeDirs: observerRoots(vars.KONSOLE_OBSERVE_DIRS, blankless as Record<string, string>),
+    observeRescanSec: vars.KONSOLE_OBSERVE_RESCAN_SEC,
     childEnv: pickChildEnv(blankless),
     instanceTag: instanceTagOf(dataDir),
   };

@@ -10,6 +10,7 @@ import { TokenLedger } from "./journal/token-ledger.ts";
 import { TurnJournal } from "./journal/turn-journal.ts";
 import { TurnStore } from "./journal/turn-store.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createHostObserver, type RunningObserver } from "./observer/create.ts";
 import { tightenDirIfPresent } from "./private-files.ts";
 import { Supervisor } from "./supervisor/supervisor.ts";
 import { workspacesRoot } from "./supervisor/workspace-files.ts";
@@ -27,6 +28,7 @@ export interface RunningKonsole {
   port: number;
   supervisor: Supervisor;
   journal: TurnJournal;
+  observer: RunningObserver;
   stop(): Promise<void>;
 }
 
@@ -39,10 +41,11 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
   const journal = new TurnJournal(database.db);
   const tokenLedger = new TokenLedger(database.db);
   const tokens = new ProcessTokenClient({ konuiUrl: config.konuiUrl, serviceToken: config.serviceToken, logger, heldTokens: tokenLedger });
+  const turns = new TurnStore(database.db);
   const supervisor = new Supervisor({
     config,
     sessions: new SessionStore(database.db),
-    turns: new TurnStore(database.db),
+    turns,
     journal,
     tokens,
     tokenLedger,
@@ -51,8 +54,10 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
   const recovered = await supervisor.recover();
   if (recovered > 0) logger.warn({ recovered }, "closed turns left open by a previous run");
   supervisor.startHotPool();
+  const observer = createHostObserver({ config, db: database.db, journal, supervisor, turns, logger });
+  observer.observer.start();
 
-  const app = createApp({ config, supervisor, journal, logger });
+  const app = createApp({ config, supervisor, journal, logger, observer });
   const wss = new WebSocketServer({ noServer: true });
   let server: ReturnType<typeof serve>;
   try {
@@ -63,7 +68,8 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
       listening.once("error", reject);
     });
   } catch (err) {
-    // A port in use leaves no pool process, timer or open database behind.
+    // A port in use leaves no pool process, watcher, timer or open database behind.
+    await observer.observer.stop();
     await supervisor.stop();
     wss.close();
     database.close();
@@ -77,6 +83,7 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       logger.info("konsole stopping");
+      await observer.observer.stop();
       await supervisor.stop();
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -89,5 +96,5 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
     })();
     return stopped;
   };
-  return { url, port, supervisor, journal, stop };
+  return { url, port, supervisor, journal, observer, stop };
 }

@@ -2,3 +2,4 @@ export * from "./claude.ts";
 export * from "./errors.ts";
 export * from "./konsole.ts";
 export * from "./konui.ts";
+export * from "./observer.ts";

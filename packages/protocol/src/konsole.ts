@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ClaudeLine, ImageAttachment } from "./claude.ts";
 import { ErrorBody } from "./errors.ts";
+import { ObserverEvent } from "./observer.ts";
 
 // The konsole API: what konui (holding the service token) sends to the supervisor and gets back.
 
@@ -119,11 +120,16 @@ export type Turn = z.infer<typeof Turn>;
 export const TurnAccepted = z.object({ turn: Turn, queuePosition: z.number().int().nonnegative() });
 export type TurnAccepted = z.infer<typeof TurnAccepted>;
 
-/** One entry of a turn's journal; `seq` counts from 1 within the turn. */
+/**
+ * One entry of a turn's journal; `seq` counts from 1 within the turn. `observer` entries belong
+ * to no turn (OBSERVER_JOURNAL_TURN_ID / OBSERVER_JOURNAL_SESSION_ID); consumers ignore types
+ * they do not use.
+ */
 export const JournalPayload = z.discriminatedUnion("type", [
   z.object({ type: z.literal("claude"), line: ClaudeLine }),
   z.object({ type: z.literal("stderr"), text: z.string() }),
   z.object({ type: z.literal("turn"), turn: Turn }),
+  z.object({ type: z.literal("observer"), event: ObserverEvent }),
 ]);
 export type JournalPayload = z.infer<typeof JournalPayload>;
 

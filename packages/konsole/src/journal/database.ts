@@ -6,7 +6,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { ensurePrivateDir, preparePrivateDatabaseFile } from "../private-files.ts";
 import * as schema from "./schema.ts";
 
-export type KonsoleDb = BetterSQLite3Database<typeof schema>;
+export type KonsoleDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface OpenDatabase {
   db: KonsoleDb;

@@ -82,6 +82,18 @@ export class TurnStore {
     return this.db.select().from(turns).where(eq(turns.sessionId, sessionId)).orderBy(asc(turns.createdAt)).all();
   }
 
+  /** The session that ran each of these Claude conversations last (those konsole never ran are left out). */
+  sessionsOfConversations(claudeSessionIds: readonly string[]): Map<string, string> {
+    if (claudeSessionIds.length === 0) return new Map();
+    const rows = this.db
+      .select({ claudeSessionId: turns.claudeSessionId, sessionId: turns.sessionId })
+      .from(turns)
+      .where(inArray(turns.claudeSessionId, [...claudeSessionIds]))
+      .orderBy(asc(turns.createdAt))
+      .all();
+    return new Map(rows.flatMap((row) => (row.claudeSessionId ? [[row.claudeSessionId, row.sessionId] as const] : [])));
+  }
+
   withStatus(statuses: readonly TurnStatus[]): TurnRow[] {
     return this.db.select().from(turns).where(inArray(turns.status, [...statuses])).orderBy(asc(turns.createdAt)).all();
   }
