@@ -1,4 +1,5 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_SCRYPT_N } from "./auth/password.ts";
 
@@ -19,6 +20,7 @@ const EnvSchema = z.object({
   KONUI_ACCESS_TOKEN_TTL_SEC: seconds(900, 30, 86_400),
   KONUI_PROCESS_TOKEN_TTL_SEC: seconds(3_600, 60, 86_400),
   KONUI_SWEEP_INTERVAL_SEC: seconds(60, 1, 86_400),
+  KONUI_DASHBOARD_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -34,6 +36,8 @@ export interface Config {
   processTokenTtlSec: number;
   sweepIntervalSec: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /** The built dashboard (Vite's `dist`: index.html + assets/) served at `/`. */
+  dashboardDir: string;
   /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
   turnPollMs: number;
   /** scrypt N for new password hashes (tests lower it). */
@@ -43,6 +47,9 @@ export interface Config {
   /** Largest body of any other request (a kontask's HTML output may be ~2 MB). */
   maxJsonBytes: number;
 }
+
+/** The dashboard package's build output, found from this file's place in the workspace. */
+const bundledDashboardDir = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -68,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     processTokenTtlSec: e.KONUI_PROCESS_TOKEN_TTL_SEC,
     sweepIntervalSec: e.KONUI_SWEEP_INTERVAL_SEC,
     logLevel: e.LOG_LEVEL,
+    dashboardDir: path.resolve(e.KONUI_DASHBOARD_DIR ?? bundledDashboardDir),
     turnPollMs: 1_000,
     maxUploadBytes: 16 * 1024 * 1024,
     maxJsonBytes: 8 * 1024 * 1024,
