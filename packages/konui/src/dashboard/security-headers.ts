@@ -1,11 +1,14 @@
 /**
- * The dashboard's own policy. Kontask output is shown in `<iframe sandbox srcdoc>`, which
- * inherits this policy: it may show `data:` images but never run scripts or reach elsewhere.
+ * The dashboard's own policy. Kontask output is shown in `<iframe sandbox srcdoc>`, and a srcdoc
+ * document inherits this policy (its own `<meta>` policy can only narrow it): its `<style>` and
+ * `style=""` need 'unsafe-inline' in style-src, which lets CSS apply but reach nothing, since
+ * images, fonts and connections stay same-origin. Scripts never run: script-src is 'self' alone
+ * and the sandbox has no allow-scripts.
  */
 export const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "frame-src 'self'",
