@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 import { textReply, toolCall, userPrompts, type Scenario } from "../support/messages-api.ts";
 import { logIn, useBrowserStack } from "./support/browser-stack.ts";
 import { describeInBrowser } from "./support/chromium.ts";
-import { EXFIL_HOST, HOSTILE_KONTASK_OUTPUT, HOSTILE_LINK, HOSTILE_TEXT } from "./support/hostile-markup.ts";
+import { EXFIL_HOST, HOSTILE_KONTASK_OUTPUT, HOSTILE_LABEL, HOSTILE_LINK, HOSTILE_TEXT } from "./support/hostile-markup.ts";
 import type { PageWatch } from "./support/page-watch.ts";
 import { screenshot } from "./support/screenshots.ts";
 import { articles, LONG, openNewSession, sendMessage, waitForReply } from "./support/ui.ts";
@@ -37,8 +37,10 @@ function unexpectedRequests(watch: PageWatch, baseUrl: string): string[] {
 }
 
 async function expectNothingRan(watch: PageWatch): Promise<void> {
-  // Whatever the payloads did would have happened by the time the network is quiet.
-  await watch.page.waitForLoadState("networkidle");
+  // Whatever the payloads did would have happened once every frame has loaded (images failed,
+  // inner frames done) and the page has run its next task.
+  for (const frame of watch.page.frames()) await frame.waitForLoadState("load");
+  await watch.page.evaluate("new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))");
   expect(await watch.page.evaluate("window.__kon_xss")).toBeUndefined();
   expect(watch.dialogs).toEqual([]);
   expect(unexpectedRequests(watch, ui.url)).toEqual([]);
@@ -52,6 +54,7 @@ async function expectNothingRan(watch: PageWatch): Promise<void> {
 function dropRefusals(watch: PageWatch): void {
   const refusal = /violates the following Content Security Policy|Blocked (script execution|form submission)|sandboxed and the 'allow-/;
   const kept = watch.problems.filter((problem) => !(problem.startsWith("console error") && refusal.test(problem)));
+  if (process.env.DEBUG_XSS) console.log("refused:", watch.problems.filter((p) => !kept.includes(p)), "requests:", watch.requests.map((r) => r.url));
   watch.problems.splice(0, watch.problems.length, ...kept);
 }
 
@@ -62,9 +65,9 @@ describeInBrowser("hostile markup in the dashboard", () => {
       description: HOSTILE_TEXT,
       status: "awaiting_input",
       tags: ["xss"],
-      context: { output: HOSTILE_KONTASK_OUTPUT, choices: [{ label: `Approve ${HOSTILE_TEXT}`, value: "approve" }] },
+      context: { output: HOSTILE_KONTASK_OUTPUT, choices: [{ label: `Approve ${HOSTILE_LABEL}`, value: "approve" }] },
     });
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
     const watch = await ui.newPage("hostile-kontask");
     const { page } = watch;
     await logIn(page, ui.url);

@@ -30,4 +30,7 @@ export const HOSTILE_KONTASK_OUTPUT = [
 /** For titles, message text and tool input: short enough for one line, nasty enough to matter. */
 export const HOSTILE_TEXT = `<img src=x onerror='${ran("text-img")}'><script>${ran("text-script")}</script><svg onload='${ran("text-svg")}'>`;
 
+/** Fits a kontask choice's label (at most 200 characters). */
+export const HOSTILE_LABEL = `<img src=x onerror='${ran("choice-label")}'>`;
+
 export const HOSTILE_LINK = `[click me](javascript:${ran("markdown-link")})`;
