@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
@@ -13,6 +14,7 @@ import { KonsoleConsumer } from "./konsole/consumer.ts";
 import { TurnStream } from "./konsole/turn-stream.ts";
 import { selectSubProtocol } from "./live/stream-token.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { tightenDirIfPresent } from "./private-files.ts";
 import type { Services } from "./services.ts";
 
 export { createApp } from "./app.ts";
@@ -38,6 +40,7 @@ export interface RunningKonui {
 export async function start(config: Config = loadConfig(), options: StartOptions = {}): Promise<RunningKonui> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = openDatabase(path.join(config.dataDir, "konui.sqlite"));
+  tightenDirIfPresent(path.join(config.dataDir, "uploads"));
   const konsole = options.konsole ?? createKonsoleClient({ baseUrl: config.konsoleUrl, serviceToken: config.serviceToken });
   const jwtSecret = resolveJwtSecret(config.dataDir, config.jwtSecret);
   const { app, services } = createApp({ config, db: database.db, konsole, logger, jwtSecret });
@@ -58,6 +61,9 @@ export async function start(config: Config = loadConfig(), options: StartOptions
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, "konui listening");
+  if (!existsSync(path.join(config.dashboardDir, "index.html"))) {
+    logger.warn({ dashboardDir: config.dashboardDir }, "no built dashboard: pages answer 503 until `pnpm --filter @kon/dashboard build` runs");
+  }
 
   const stopSweeper = startTokenSweeper(services, config.sweepIntervalSec * 1000, logger);
   const consumer = new KonsoleConsumer({

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { AccessEvents } from "./auth/access-events.ts";
 import { AccessTokens } from "./auth/access-tokens.ts";
 import { RefreshTokens } from "./auth/refresh-tokens.ts";
@@ -10,6 +11,8 @@ import type { Db } from "./db/open.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
+import { clientAddressResolver } from "./http/client-address.ts";
+import { requestOriginResolver, type RequestOrigin } from "./http/request-origin.ts";
 import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./logger.ts";
 import { FlagStore } from "./sessions/flags.ts";
@@ -46,6 +49,10 @@ export interface Services {
   processTokens: ProcessTokens;
   authenticator: Authenticator;
   throttle: LoginThrottle;
+  /** Who sent a request: the socket's peer, or the client a trusted proxy names. */
+  clientAddress: (c: Context) => string;
+  /** Where the browser addressed a request (through a trusted proxy's forwarded scheme and host). */
+  requestOrigin: (c: Context) => RequestOrigin;
   kontasks: KontaskStore;
   sessions: AgentSessionStore;
   sessionFrames: SessionFrames;
@@ -102,7 +109,9 @@ export function createServices(deps: ServiceDeps): Services {
     refreshTokens,
     processTokens,
     authenticator: createAuthenticator(users, accessTokens, processTokens),
-    throttle: new LoginThrottle(now),
+    throttle: new LoginThrottle(db, now),
+    clientAddress: clientAddressResolver(config.trustedProxies),
+    requestOrigin: requestOriginResolver(config.trustedProxies),
     kontasks: new KontaskStore(db, now),
     sessions,
     sessionFrames,
