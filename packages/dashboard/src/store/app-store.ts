@@ -37,6 +37,8 @@ export interface KontaskListState {
 
 export interface AppState {
   auth: "checking" | "signed-out" | "signed-in";
+  /** Why the page could not tell whether the person is still logged in. */
+  authProblem: string | null;
   user: User | null;
   connection: ConnectionState;
   sessions: Readonly<Record<string, SessionListState>>;
@@ -47,6 +49,7 @@ export interface AppState {
 
 const initialState: AppState = {
   auth: "checking",
+  authProblem: null,
   user: null,
   connection: "offline",
   sessions: {},
@@ -73,7 +76,7 @@ export class App {
 
   constructor() {
     this.auth.onChange((user) => {
-      this.store.update((s) => ({ ...s, user, auth: user ? "signed-in" : "signed-out" }));
+      this.store.update((s) => ({ ...s, user, auth: user ? "signed-in" : "signed-out", authProblem: null }));
       if (user) this.live.start();
       else this.signedOut();
     });
@@ -87,8 +90,8 @@ export class App {
     try {
       const ok = await this.auth.refresh();
       if (!ok) this.set((s) => ({ ...s, auth: "signed-out" }));
-    } catch {
-      this.set((s) => ({ ...s, auth: "signed-out" }));
+    } catch (error) {
+      this.set((s) => ({ ...s, auth: "signed-out", authProblem: messageOf(error) }));
     }
   }
 
