@@ -243,7 +243,10 @@ export class App {
     const cursor = more ? (this.store.get().kontasks.nextCursor ?? undefined) : undefined;
     this.set((s) => ({
       ...s,
-      kontasks: more ? { ...s.kontasks, loading: true } : { filters, list: [], nextCursor: null, loading: true, error: null },
+      kontasks: more
+        ? { ...s.kontasks, loading: true }
+        : // A re-read of the same filters (after a reconnect) keeps the list on screen until the page arrives.
+          { filters, list: s.kontasks.filters === filters ? s.kontasks.list : [], nextCursor: null, loading: true, error: null },
     }));
     try {
       const page = await this.api.kontasks(filters, cursor);
@@ -278,6 +281,9 @@ export class App {
       return list === entry.list ? s : { ...s, sessions: { ...s.sessions, [session.agent]: { ...entry, list } } };
     });
     if (action !== "deleted") this.updateLog((l) => applySession(l, session));
+    else if (this.isOpen(session.agent, session.id)) {
+      this.set((s) => ({ ...s, logError: "This session was deleted (here or in another tab). Its messages are gone." }));
+    }
   }
 
   private receive(frame: DashboardServerFrame): void {
