@@ -37,6 +37,8 @@ export interface KontaskListState {
 
 export interface AppState {
   auth: "checking" | "signed-out" | "signed-in";
+  /** Why the page could not tell whether the person is still logged in. */
+  authProblem: string | null;
   user: User | null;
   connection: ConnectionState;
   sessions: Readonly<Record<string, SessionListState>>;
@@ -47,6 +49,7 @@ export interface AppState {
 
 const initialState: AppState = {
   auth: "checking",
+  authProblem: null,
   user: null,
   connection: "offline",
   sessions: {},
@@ -73,7 +76,7 @@ export class App {
 
   constructor() {
     this.auth.onChange((user) => {
-      this.store.update((s) => ({ ...s, user, auth: user ? "signed-in" : "signed-out" }));
+      this.store.update((s) => ({ ...s, user, auth: user ? "signed-in" : "signed-out", authProblem: null }));
       if (user) this.live.start();
       else this.signedOut();
     });
@@ -87,8 +90,8 @@ export class App {
     try {
       const ok = await this.auth.refresh();
       if (!ok) this.set((s) => ({ ...s, auth: "signed-out" }));
-    } catch {
-      this.set((s) => ({ ...s, auth: "signed-out" }));
+    } catch (error) {
+      this.set((s) => ({ ...s, auth: "signed-out", authProblem: messageOf(error) }));
     }
   }
 
@@ -240,7 +243,10 @@ export class App {
     const cursor = more ? (this.store.get().kontasks.nextCursor ?? undefined) : undefined;
     this.set((s) => ({
       ...s,
-      kontasks: more ? { ...s.kontasks, loading: true } : { filters, list: [], nextCursor: null, loading: true, error: null },
+      kontasks: more
+        ? { ...s.kontasks, loading: true }
+        : // A re-read of the same filters (after a reconnect) keeps the list on screen until the page arrives.
+          { filters, list: s.kontasks.filters === filters ? s.kontasks.list : [], nextCursor: null, loading: true, error: null },
     }));
     try {
       const page = await this.api.kontasks(filters, cursor);
@@ -275,6 +281,9 @@ export class App {
       return list === entry.list ? s : { ...s, sessions: { ...s.sessions, [session.agent]: { ...entry, list } } };
     });
     if (action !== "deleted") this.updateLog((l) => applySession(l, session));
+    else if (this.isOpen(session.agent, session.id)) {
+      this.set((s) => ({ ...s, logError: "This session was deleted (here or in another tab). Its messages are gone." }));
+    }
   }
 
   private receive(frame: DashboardServerFrame): void {

@@ -9,12 +9,14 @@ export function useStore<S, T>(store: Store<S>, select: (state: S) => T): T {
   const value = select(store.get());
   const valueRef = useRef(value);
   valueRef.current = value;
-  useEffect(
-    () =>
-      store.subscribe(() => {
-        if (!Object.is(selectRef.current(store.get()), valueRef.current)) setTick((n) => n + 1);
-      }),
-    [store],
-  );
+  useEffect(() => {
+    const check = () => {
+      if (!Object.is(selectRef.current(store.get()), valueRef.current)) setTick((n) => n + 1);
+    };
+    const unsubscribe = store.subscribe(check);
+    // The store may have changed between this render and the subscription (effects run after paint).
+    check();
+    return unsubscribe;
+  }, [store]);
   return value;
 }

@@ -123,6 +123,7 @@ export class AgentSessionStore {
       .groupBy(agentSessions.id)
       .orderBy(desc(agentSessions.updatedAt))
       .all();
+    // Past a few hundred sessions, reading every open turn (a partial index) beats a long IN list.
     const activity = activityOf(this.db, rows.length > 200 ? undefined : rows.map(({ row }) => row.id));
     return rows.map(({ row, ...totals }) => toAgentSession(row, totals, activity.get(row.id) ?? IDLE, hotIn(hot, row.id)));
   }
