@@ -1,3 +1,4 @@
+import type { TurnKind } from "@kon/protocol";
 import { useRef, useState } from "preact/hooks";
 import { app } from "../app-instance.ts";
 import { messageOf } from "../api/errors.ts";
@@ -26,6 +27,7 @@ export function Composer() {
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const [kind, setKind] = useState<TurnKind>("task");
   const fileInput = useRef<HTMLInputElement>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
 
@@ -49,7 +51,7 @@ export function Composer() {
     setSending(true);
     setError(null);
     try {
-      await app.send(text, files);
+      await app.send(text, files, kind);
       setText("");
       setFiles([]);
       textarea.current?.focus();
@@ -131,9 +133,20 @@ export function Composer() {
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={onKeyDown}
         />
-        <button type="submit" class="primary" disabled={sending}>
-          Send
-        </button>
+        <div class="send-group">
+          <select
+            aria-label="Turn kind"
+            title="Task turns may take up to max_turns_task agent turns, chat turns up to max_turns_chat"
+            value={kind}
+            onChange={(e) => setKind(e.currentTarget.value as TurnKind)}
+          >
+            <option value="task">Task</option>
+            <option value="chat">Chat</option>
+          </select>
+          <button type="submit" class="primary" disabled={sending}>
+            Send
+          </button>
+        </div>
       </div>
     </form>
   );

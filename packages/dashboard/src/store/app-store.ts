@@ -1,4 +1,4 @@
-import type { AgentSession, DashboardServerFrame, Kontask, User } from "@kon/protocol";
+import type { AgentSession, DashboardServerFrame, Kontask, TurnKind, User } from "@kon/protocol";
 import { AuthSession } from "../api/auth.ts";
 import { ApiClient } from "../api/client.ts";
 import { createApi, type Api, type KontaskFilters } from "../api/endpoints.ts";
@@ -215,11 +215,11 @@ export class App {
     if (this.isOpen(agent, sessionId)) this.updateLog((l) => applyOlderPage(l, page));
   }
 
-  async send(text: string, files: readonly File[]): Promise<void> {
+  async send(text: string, files: readonly File[], kind: TurnKind = "task"): Promise<void> {
     const log = this.store.get().log;
     if (!log) return;
     const { agent, sessionId } = log;
-    const accepted = await this.api.send(agent, sessionId, text, "task", files);
+    const accepted = await this.api.send(agent, sessionId, text, kind, files);
     if (!this.isOpen(agent, sessionId)) return;
     this.updateLog((l) => startTurn(upsertMessage(l, accepted.userMessage), accepted.turnId, accepted.queuePosition));
   }
