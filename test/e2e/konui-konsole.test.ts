@@ -1,14 +1,14 @@
 // konui and konsole together with the real `claude` CLI against the Messages API stand-in:
 // login, sessions with memory and reset, the turn-limit guardrail, a Claude process that
-// creates a kontask with its own KONUI_TOKEN (refused once the process is gone), and an
-// attachment the agent reads from its workspace.
+// creates a kontask with its own KONUI_TOKEN (refused once the process is gone), an
+// attachment the agent reads from its workspace, and a Bash call streamed to the dashboard.
 
 import fs from "node:fs";
 import path from "node:path";
-import type { Kontask, KontaskPage, Message, SendMessageResult } from "@kon/protocol";
+import type { AgentSession, Kontask, KontaskPage, Message, MessagePage, SendMessageResult, ToolCall } from "@kon/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DashboardStream } from "../support/dashboard-stream.ts";
-import { loopForever, memory, toolCall, userPrompts, type Scenario } from "../support/messages-api.ts";
+import { loopForever, memory, slow, toolCall, userPrompts, type Scenario } from "../support/messages-api.ts";
 import { createKontaskWithOwnToken } from "./kontask-scenario.ts";
 import { startStack, type Stack } from "./stack.ts";
 
@@ -22,8 +22,14 @@ function readAttachment(request: Parameters<Scenario>[0]): ReturnType<Scenario> 
   return toolCall("Bash", { command: `cat ${attached}`, description: "read the attachment" })(request);
 }
 
+/** "echo for the dashboard" gets a Bash `echo`, then its output quoted back, streamed word by word. */
+const echoForDashboard = slow(toolCall("Bash", { command: "echo streamed-from-bash", description: "echo for the dashboard" }), {
+  firstByteDelayMs: 50,
+  deltaDelayMs: 30,
+});
+
 /**
- * "loop" asks for Bash forever; "kontask" makes Claude curl konui with its own token; an
+ * "echo for the dashboard" streams a Bash call; "loop" asks for Bash forever; "kontask" makes Claude curl konui with its own token; an
  * attached CSV is read with `cat`; the rest is `memory()`.
  */
 function scenario(tokenFile: string): Scenario {
@@ -32,6 +38,7 @@ function scenario(tokenFile: string): Scenario {
   const createKontask = createKontaskWithOwnToken(tokenFile);
   return (request) => {
     const last = userPrompts(request).at(-1) ?? "";
+    if (/echo for the dashboard/i.test(last)) return echoForDashboard(request);
     if (/loop/i.test(last)) return loop(request);
     if (/kontask/i.test(last)) return createKontask(request);
     return readAttachment(request) ?? remember(request);
@@ -134,5 +141,50 @@ describe("konui + konsole + the real claude CLI", () => {
     expect(body.userMessage.attachments[0]?.path).toMatch(/^uploads\/[0-9a-f-]{36}\.csv$/);
     expect(body.message.status).toBe("complete");
     expect(body.message.text).toContain("city,count\nOslo,42");
+  });
+
+  it("streams a Bash call to the dashboard: tool frames running → ok, progress pieces that add up to the reply", async () => {
+    const stream = await DashboardStream.open(stack.konui.url, stack.token);
+    try {
+      const sessionId = await newSession();
+      const accepted = await call<{ turnId: string }>("POST", `/api/agents/claude/sessions/${sessionId}/message?async=true`, {
+        text: "Please echo for the dashboard",
+      });
+      expect(accepted.status).toBe(202);
+      const { turnId } = accepted.body;
+      const reply = await stream.until((f) => f.type === "message" && f.message.role === "assistant" && f.message.turnId === turnId);
+      if (reply.type !== "message") throw new Error("not a message frame");
+      expect(reply.message).toMatchObject({ status: "complete", model: expect.any(String) });
+      expect(reply.message.text).toContain("streamed-from-bash");
+      expect(reply.message.timing).toMatchObject({ toolCallCount: 1, ttfeMs: expect.any(Number) });
+      expect(reply.message.timing?.toolExecutionMs).toBeGreaterThan(0);
+
+      const calls = stream.frames.flatMap((f) => (f.type === "tool" && f.call.turnId === turnId ? [f.call] : []));
+      expect(calls.map((c: ToolCall) => [c.name, c.status])).toEqual([
+        ["Bash", "running"],
+        ["Bash", "ok"],
+      ]);
+      expect(calls[0]?.input).toMatchObject({ command: "echo streamed-from-bash" });
+      expect(calls[1]?.result).toContain("streamed-from-bash");
+
+      const pieces = stream.frames.flatMap((f) => (f.type === "progress" && f.turnId === turnId ? [f] : []));
+      expect(pieces.length).toBeGreaterThan(1);
+      let text = "";
+      for (const piece of pieces) {
+        expect(piece.offset).toBe(text.length);
+        text += piece.text;
+      }
+      expect(text).toBe(reply.message.text);
+      const turnFrames = stream.frames.flatMap((f) => (f.type === "turn" && f.turnId === turnId ? [f.status] : []));
+      expect(turnFrames).toEqual(["queued", "running", "succeeded"]);
+
+      const page = await call<MessagePage>("GET", `/api/agents/claude/sessions/${sessionId}/messages`);
+      expect(page.body.toolCalls.map((c) => [c.id, c.status])).toEqual([[calls[0]?.id, "ok"]]);
+      // Sends are hot: the process stays for the next turn, and konsole says so.
+      const listed = await call<{ sessions: AgentSession[] }>("GET", "/api/agents/claude/sessions");
+      expect(listed.body.sessions.find((s) => s.id === sessionId)).toMatchObject({ state: "idle", hot: true, activeTurnId: null });
+    } finally {
+      stream.close();
+    }
   });
 });

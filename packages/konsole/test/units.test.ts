@@ -44,7 +44,7 @@ describe("the child's command line and environment", () => {
       allowedTools: ["Bash", "Read"],
     });
     expect(args).toEqual([
-      "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose",
+      "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages",
       "--resume=abc", "--max-turns", "7", "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read",
     ]);
   });

@@ -1,5 +1,6 @@
 import type { Health } from "@kon/protocol";
 import { Hono } from "hono";
+import { browserLoginRoutes } from "./auth/browser-login-routes.ts";
 import { authenticate } from "./auth/guard.ts";
 import { internalRoutes } from "./auth/internal-routes.ts";
 import { loginRoutes } from "./auth/login-routes.ts";
@@ -12,6 +13,7 @@ import { kontaskRoutes } from "./kontasks/routes.ts";
 import { liveRoutes } from "./live/routes.ts";
 import { flagRoutes } from "./sessions/flag-routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
+import { usageRoutes } from "./usage/routes.ts";
 import { createServices, type ServiceDeps, type Services } from "./services.ts";
 import { VERSION } from "./version.ts";
 
@@ -32,6 +34,7 @@ function buildRoutes(s: Services) {
     .route("/", kontaskRoutes(s))
     .route("/", sessionRoutes(s))
     .route("/", flagRoutes(s))
+    .route("/", usageRoutes(s))
     .route("/", konsoleRoutes(s));
 
   const app = new Hono()
@@ -46,6 +49,7 @@ function buildRoutes(s: Services) {
       c.json({ status: "ok", service: "konui", version: VERSION, uptimeSec: (s.now() - startedAt) / 1000 } satisfies Health, 200),
     )
     .route("/", loginRoutes(s))
+    .route("/", browserLoginRoutes(s))
     .route("/", liveRoutes(s))
     .route("/internal", internalRoutes(s))
     .route("/api", api);

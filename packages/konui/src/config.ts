@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   KONUI_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   KONUI_ACCESS_TOKEN_TTL_SEC: seconds(900, 30, 86_400),
   KONUI_PROCESS_TOKEN_TTL_SEC: seconds(3_600, 60, 86_400),
+  KONUI_REFRESH_TOKEN_TTL_SEC: seconds(14 * 86_400, 300, 400 * 86_400),
   KONUI_SWEEP_INTERVAL_SEC: seconds(60, 1, 86_400),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -32,6 +33,8 @@ export interface Config {
   jwtSecret: string | undefined;
   accessTokenTtlSec: number;
   processTokenTtlSec: number;
+  /** How long a browser stays logged in without using it (the refresh cookie's life). */
+  refreshTokenTtlSec: number;
   sweepIntervalSec: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
@@ -66,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtSecret: e.KONUI_JWT_SECRET,
     accessTokenTtlSec: e.KONUI_ACCESS_TOKEN_TTL_SEC,
     processTokenTtlSec: e.KONUI_PROCESS_TOKEN_TTL_SEC,
+    refreshTokenTtlSec: e.KONUI_REFRESH_TOKEN_TTL_SEC,
     sweepIntervalSec: e.KONUI_SWEEP_INTERVAL_SEC,
     logLevel: e.LOG_LEVEL,
     turnPollMs: 1_000,

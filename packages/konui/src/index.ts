@@ -10,6 +10,7 @@ import { loadConfig, type Config } from "./config.ts";
 import { openDatabase } from "./db/open.ts";
 import { createKonsoleClient, type KonsoleApi } from "./konsole/client.ts";
 import { KonsoleConsumer } from "./konsole/consumer.ts";
+import { TurnStream } from "./konsole/turn-stream.ts";
 import { selectSubProtocol } from "./live/stream-token.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { Services } from "./services.ts";
@@ -58,13 +59,13 @@ export async function start(config: Config = loadConfig(), options: StartOptions
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, "konui listening");
 
-  const stopSweeper = startTokenSweeper(services.processTokens, services.accessTokens, config.sweepIntervalSec * 1000, logger);
+  const stopSweeper = startTokenSweeper(services, config.sweepIntervalSec * 1000, logger);
   const consumer = new KonsoleConsumer({
     konsoleUrl: config.konsoleUrl,
     serviceToken: config.serviceToken,
     db: database.db,
     recorder: services.recorder,
-    hub: services.hub,
+    stream: new TurnStream({ db: database.db, toolCalls: services.toolCalls, partials: services.partials, hub: services.hub }),
     logger: logger.child({ component: "consumer" }),
   });
   consumer.start();

@@ -1,5 +1,6 @@
 import { AccessEvents } from "./auth/access-events.ts";
 import { AccessTokens } from "./auth/access-tokens.ts";
+import { RefreshTokens } from "./auth/refresh-tokens.ts";
 import { createAuthenticator, type Authenticator } from "./auth/guard.ts";
 import { ProcessTokens } from "./auth/process-tokens.ts";
 import { LoginThrottle } from "./auth/throttle.ts";
@@ -7,15 +8,21 @@ import { UserStore } from "./auth/users.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/open.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
+import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
 import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./logger.ts";
 import { FlagStore } from "./sessions/flags.ts";
 import { GuardrailStore } from "./sessions/guardrails.ts";
+import { MessagePages } from "./sessions/message-page.ts";
+import { PartialReplies } from "./sessions/partial-replies.ts";
+import { SessionFrames } from "./sessions/session-frames.ts";
 import { AgentSessionStore } from "./sessions/store.ts";
+import { ToolCallStore } from "./sessions/tool-calls.ts";
 import { TurnRecorder } from "./sessions/turn-recorder.ts";
 import { TurnSender } from "./sessions/turn-sender.ts";
 import { systemClock, type Clock } from "./time.ts";
+import { UsageReports } from "./usage/report.ts";
 
 export interface ServiceDeps {
   config: Config;
@@ -35,16 +42,23 @@ export interface Services {
   users: UserStore;
   accessTokens: AccessTokens;
   accessEvents: AccessEvents;
+  refreshTokens: RefreshTokens;
   processTokens: ProcessTokens;
   authenticator: Authenticator;
   throttle: LoginThrottle;
   kontasks: KontaskStore;
   sessions: AgentSessionStore;
+  sessionFrames: SessionFrames;
+  hotSessions: HotSessions;
+  toolCalls: ToolCallStore;
+  messagePages: MessagePages;
+  partials: PartialReplies;
   guardrails: GuardrailStore;
   flags: FlagStore;
   recorder: TurnRecorder;
   sender: TurnSender;
   hub: LiveHub;
+  usage: UsageReports;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -56,13 +70,19 @@ export function createServices(deps: ServiceDeps): Services {
   accessEvents.on((lost) => hub.endStreams(lost));
   const accessTokens = new AccessTokens(db, deps.jwtSecret, config.accessTokenTtlSec, now, accessEvents);
   const processTokens = new ProcessTokens(db, config.processTokenTtlSec, now);
+  const refreshTokens = new RefreshTokens(db, config.refreshTokenTtlSec, now);
   const sessions = new AgentSessionStore(db, now);
+  const hotSessions = new HotSessions(konsole, logger.child({ component: "hot-sessions" }));
+  const sessionFrames = new SessionFrames(hub, hotSessions);
+  const toolCalls = new ToolCallStore(db, now);
+  const partials = new PartialReplies();
   const guardrails = new GuardrailStore(db, now);
-  const recorder = new TurnRecorder(db, hub, now);
+  const recorder = new TurnRecorder({ db, hub, sessions, sessionFrames, toolCalls, partials, now });
   const sender = new TurnSender({
     db,
     konsole,
     recorder,
+    partials,
     guardrails,
     sessions,
     hub,
@@ -79,15 +99,22 @@ export function createServices(deps: ServiceDeps): Services {
     users,
     accessTokens,
     accessEvents,
+    refreshTokens,
     processTokens,
     authenticator: createAuthenticator(users, accessTokens, processTokens),
     throttle: new LoginThrottle(now),
     kontasks: new KontaskStore(db, now),
     sessions,
+    sessionFrames,
+    hotSessions,
+    toolCalls,
+    messagePages: new MessagePages(db, toolCalls),
+    partials,
     guardrails,
     flags: new FlagStore(db, now),
     recorder,
     sender,
     hub,
+    usage: new UsageReports(db, now),
   };
 }

@@ -1,8 +1,9 @@
 import type { DashboardServerFrame, Message } from "@kon/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KonsoleConsumer } from "../src/konsole/consumer.ts";
+import type { KonsoleConsumer } from "../src/konsole/consumer.ts";
 import { loadCursor } from "../src/konsole/cursor-store.ts";
-import { createHarness, json, SERVICE_TOKEN, silentLogger, type Harness } from "./support/harness.ts";
+import { consumerOf, until } from "./support/consumer-setup.ts";
+import { createHarness, json, SERVICE_TOKEN, type Harness } from "./support/harness.ts";
 import { KonsoleWsStub } from "./support/konsole-ws-stub.ts";
 
 let h: Harness;
@@ -12,25 +13,8 @@ let alice: string;
 let sessionId: string;
 const frames: DashboardServerFrame[] = [];
 
-async function until(check: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 function newConsumer(): KonsoleConsumer {
-  return new KonsoleConsumer({
-    konsoleUrl: stub.url,
-    serviceToken: SERVICE_TOKEN,
-    db: h.database.db,
-    recorder: h.services.recorder,
-    hub: h.services.hub,
-    logger: silentLogger,
-    initialBackoffMs: 20,
-    maxBackoffMs: 100,
-  });
+  return consumerOf(h, stub);
 }
 
 beforeEach(async () => {
@@ -85,8 +69,15 @@ describe("KonsoleConsumer", () => {
       ["user", "hello"],
       ["assistant", "hi there"],
     ]);
-    expect(frames.map((f) => f.type)).toEqual(["message", "turn", "turn", "progress", "turn", "message"]);
-    expect(frames.find((f) => f.type === "progress")).toMatchObject({ text: "thinking…", turnId, sessionId });
+    await h.services.sessionFrames.settled();
+    expect(frames.filter((f) => f.type !== "session").map((f) => f.type)).toEqual(["message", "turn", "turn", "progress", "turn", "message"]);
+    expect(frames.find((f) => f.type === "progress")).toMatchObject({ text: "thinking…", offset: 0, turnId, sessionId });
+    const states = frames.flatMap((f) => (f.type === "session" ? [[f.session.state, f.session.activeTurnId]] : []));
+    expect(states).toEqual([
+      ["queued", turnId],
+      ["running", turnId],
+      ["idle", null],
+    ]);
   });
 
   it("reconnects with back-off after a drop and resumes from its cursor, delivering what finished meanwhile", async () => {

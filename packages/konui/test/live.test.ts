@@ -70,8 +70,15 @@ describe("dashboard WebSocket /api/live", () => {
 
     const aliceFrames = await aliceWs.drain();
     expect(aliceFrames.filter((f) => f.type === "message").map((f) => (f.message as { role: string }).role)).toEqual(["user", "assistant"]);
-    expect(aliceFrames.some((f) => f.type === "turn" && f.status === "succeeded")).toBe(true);
-    expect((await adminWs.drain(0)).filter((f) => f.type === "message")).toHaveLength(2);
+    expect(aliceFrames.filter((f) => f.type === "turn").map((f) => f.status)).toEqual(["queued", "succeeded"]);
+    expect(aliceFrames.filter((f) => f.type === "session").map((f) => [f.action, (f.session as { state: string }).state])).toEqual([
+      ["created", "idle"],
+      ["updated", "queued"],
+      ["updated", "idle"],
+    ]);
+    const adminFrames = await adminWs.drain(0);
+    expect(adminFrames.filter((f) => f.type === "message")).toHaveLength(2);
+    expect(adminFrames.filter((f) => f.type === "session")).toHaveLength(3);
     expect(await bobWs.drain(0)).toEqual([]);
 
     await api("POST", "/api/kontasks", bob, { title: "bob's" });

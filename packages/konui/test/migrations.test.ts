@@ -8,6 +8,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, expect, it } from "vitest";
 import { ProcessTokens } from "../src/auth/process-tokens.ts";
 import { openDatabase } from "../src/db/open.ts";
+import { activityOf } from "../src/sessions/session-activity.ts";
 import { tempDir } from "./support/harness.ts";
 
 const migrationsDir = path.join(import.meta.dirname, "../src/db/migrations");
@@ -66,6 +67,37 @@ it("refuses a half-bound row", () => {
     );
     expect(() => insert.run("session-1", null, 1)).toThrow(/CHECK constraint/);
     expect(() => insert.run(null, null, 1)).toThrow(/CHECK constraint/);
+  } finally {
+    database.close();
+  }
+});
+
+it("keeps messages written before turn timing and statuses existed; their turns count as settled", () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const file = path.join(dir, "konui.sqlite");
+  const old = new Database(file);
+  migrate(drizzle(old), { migrationsFolder: migrationsBefore("0003_dashboard", dir) });
+  old.prepare("insert into users (id, username, password_hash, role, created_at, updated_at) values ('u1', 'alice', 'h', 'user', 1, 1)").run();
+  old.prepare("insert into agent_sessions (id, agent, user_id, created_at, updated_at) values ('s1', 'claude', 'u1', 1, 1)").run();
+  old
+    .prepare(
+      "insert into messages (id, session_id, role, text, attachments, turn_id, status, cost_usd, created_at) values ('m1', 's1', 'assistant', 'hi', '[]', 't1', 'complete', 0.5, 2)",
+    )
+    .run();
+  old.close();
+
+  const database = openDatabase(file);
+  try {
+    expect(database.sqlite.prepare("select text, cost_usd, timing, model, turn_status from messages").get()).toEqual({
+      text: "hi",
+      cost_usd: 0.5,
+      timing: null,
+      model: null,
+      turn_status: null,
+    });
+    expect(database.sqlite.prepare("select count(*) as n from tool_calls").get()).toEqual({ n: 0 });
+    expect(activityOf(database.db).size).toBe(0);
   } finally {
     database.close();
   }

@@ -223,7 +223,7 @@ describe("sweeping and stats", () => {
     await poolToken(600);
     h.clock.advance(60_000);
     expect(rowCount()).toBe(3);
-    const stop = startTokenSweeper(h.services.processTokens, h.services.accessTokens, 60_000, silentLogger);
+    const stop = startTokenSweeper(h.services, 60_000, silentLogger);
     stop();
     expect(rowCount()).toBe(1);
   });

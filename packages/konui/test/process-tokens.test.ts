@@ -116,7 +116,7 @@ describe("revocation, expiry, sweeping and stats", () => {
     h.clock.advance(60_000);
     expect((await h.call("GET", "/api/me", { token })).status).toBe(401);
     expect(h.database.sqlite.prepare("select count(*) as n from process_tokens").get()).toEqual({ n: 1 });
-    const stop = startTokenSweeper(h.services.processTokens, h.services.accessTokens, 60_000, silentLogger);
+    const stop = startTokenSweeper(h.services, 60_000, silentLogger);
     stop();
     expect(h.database.sqlite.prepare("select count(*) as n from process_tokens").get()).toEqual({ n: 0 });
   });

@@ -9,9 +9,12 @@ export interface ClaudeArgsOptions {
   allowedTools: readonly string[];
 }
 
-/** The CLI's arguments for stream-json on both sides. */
+/**
+ * The CLI's arguments for stream-json on both sides, with the model's output streamed as
+ * `stream_event` lines (text deltas) while it writes, not only once per message.
+ */
 export function buildClaudeArgs(options: ClaudeArgsOptions): string[] {
-  const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
+  const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages"];
   const { conversation } = options;
   args.push(
     conversation.kind === "resume"

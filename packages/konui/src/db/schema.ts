@@ -112,6 +112,11 @@ export const messages = sqliteTable(
     durationMs: real("duration_ms"),
     tokens: text("tokens", { mode: "json" }).$type<Record<string, number> | null>(),
     lastCachePct: real("last_cache_pct"),
+    /** Assistant messages: where the turn's time went (TurnTiming). */
+    timing: text("timing", { mode: "json" }).$type<Record<string, number | null> | null>(),
+    model: text("model"),
+    /** User messages: the latest status of the turn they started, as the TurnRecorder last heard it. */
+    turnStatus: text("turn_status", { enum: ["queued", "running", "succeeded", "failed"] }),
     recovered: integer("recovered", { mode: "boolean" }).notNull().default(false),
     memoryLost: integer("memory_lost", { mode: "boolean" }).notNull().default(false),
     claudeSessionId: text("claude_session_id"),
@@ -122,6 +127,57 @@ export const messages = sqliteTable(
   (t) => [
     index("messages_session").on(t.sessionId, t.createdAt),
     uniqueIndex("messages_turn_role").on(t.turnId, t.role),
+    index("messages_open_turns")
+      .on(t.sessionId, t.turnStatus)
+      .where(sql`turn_status in ('queued', 'running')`),
+  ],
+);
+
+/** One row per tool call of a turn, from its `tool_use` block to its `tool_result`; owned by ToolCallStore. */
+export const toolCalls = sqliteTable(
+  "tool_calls",
+  {
+    /** The CLI's `tool_use` id. */
+    id: text("id").primaryKey(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => agentSessions.id, { onDelete: "cascade" }),
+    turnId: text("turn_id").notNull(),
+    name: text("name").notNull(),
+    input: text("input", { mode: "json" }).$type<unknown>(),
+    result: text("result"),
+    resultTruncated: integer("result_truncated", { mode: "boolean" }).notNull().default(false),
+    status: text("status", { enum: ["running", "ok", "error"] }).notNull(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("tool_calls_turn").on(t.turnId, t.startedAt)],
+);
+
+/**
+ * Browser refresh tokens (the `kon_refresh` cookie), owned by RefreshTokens. Each refresh
+ * rotates the token within its family; a rotated token shown again revokes the family.
+ */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    /** sha256 of the token; the token itself is never stored. */
+    tokenHash: text("token_hash").primaryKey(),
+    familyId: text("family_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The access token issued with this one, so a password change can spare the caller's own login. */
+    accessJti: text("access_jti").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    /** Set when the token was exchanged for its successor; it is never valid again. */
+    rotatedAt: integer("rotated_at"),
+  },
+  (t) => [
+    index("refresh_tokens_family").on(t.familyId),
+    index("refresh_tokens_user").on(t.userId),
+    index("refresh_tokens_expires_at").on(t.expiresAt),
   ],
 );
 

@@ -1,12 +1,10 @@
 import { KonsoleServerFrame, type JournalEntry, type KonsoleClientFrame } from "@kon/protocol";
-import { eq } from "drizzle-orm";
 import WebSocket from "ws";
 import type { Db } from "../db/open.ts";
-import { agentSessions } from "../db/schema.ts";
-import type { LiveHub } from "../live/hub.ts";
 import type { Logger } from "../logger.ts";
-import type { TurnRecorder } from "../sessions/turn-recorder.ts";
+import { isFinished, type TurnRecorder } from "../sessions/turn-recorder.ts";
 import { loadCursor, saveCursor } from "./cursor-store.ts";
+import type { TurnStream } from "./turn-stream.ts";
 
 export interface KonsoleConsumerOptions {
   /** konsole's base URL (http/https); the consumer connects to its `/ws`. */
@@ -14,28 +12,17 @@ export interface KonsoleConsumerOptions {
   serviceToken: string;
   db: Db;
   recorder: TurnRecorder;
-  hub: LiveHub;
+  stream: TurnStream;
   logger: Logger;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   heartbeatMs?: number;
 }
 
-/** Text of an assistant event in a journal entry, if that is what it is. */
-function assistantText(entry: JournalEntry): string | undefined {
-  if (entry.payload.type !== "claude" || entry.payload.line.kind !== "event") return undefined;
-  const event = entry.payload.line.event;
-  if (event.type !== "assistant") return undefined;
-  const text = event.message.content
-    .flatMap((block) => (block.type === "text" && "text" in block && typeof block.text === "string" ? [block.text] : []))
-    .join("");
-  return text.length > 0 ? text : undefined;
-}
-
 /**
  * Follows konsole's journal over its WebSocket from the cursor konui stored, records turn
- * outcomes (the cursor advances in the same transaction), fans live progress out to the
- * dashboard and reconnects with back-off, resuming where it left off.
+ * outcomes and tool calls (the cursor advances in the same transaction), fans live progress
+ * out to the dashboard and reconnects with back-off, resuming where it left off.
  */
 export class KonsoleConsumer {
   private socket: WebSocket | undefined;
@@ -151,19 +138,12 @@ export class KonsoleConsumer {
 
   private onEntry(entry: JournalEntry): void {
     if (entry.cursor <= this.lastCursor) return;
-    const { db, recorder, hub } = this.options;
+    const { recorder, stream } = this.options;
     if (entry.payload.type === "turn") {
       recorder.record(entry.payload.turn, (tx) => saveCursor(tx, entry.cursor));
+      if (isFinished(entry.payload.turn)) stream.end(entry.turnId);
     } else {
-      saveCursor(db, entry.cursor);
-      const text = assistantText(entry);
-      const session = text ? db.select().from(agentSessions).where(eq(agentSessions.id, entry.sessionId)).get() : undefined;
-      if (text && session) {
-        hub.publish(
-          { type: "progress", agent: session.agent, sessionId: session.id, turnId: entry.turnId, text },
-          { userIds: [session.userId] },
-        );
-      }
+      stream.observe(entry, (tx) => saveCursor(tx, entry.cursor));
     }
     this.lastCursor = entry.cursor;
   }

@@ -18,6 +18,8 @@ export function toMessage(row: MessageRow): Message {
     durationMs: row.durationMs,
     tokens: row.tokens as Message["tokens"],
     lastCachePct: row.lastCachePct,
+    timing: row.timing as Message["timing"],
+    model: row.model,
     recovered: row.recovered,
     memoryLost: row.memoryLost,
     claudeSessionId: row.claudeSessionId,

@@ -3,7 +3,9 @@ import {
   AgentName,
   ApiError,
   CreateAgentSessionRequest,
+  MessagePageQuery,
   SendMessageQuery,
+  UpdateAgentSessionRequest,
   UpdateGuardrailsRequest,
   type SendMessageAccepted,
   type SendMessageResult,
@@ -28,12 +30,30 @@ export function sessionRoutes(s: Services) {
     .post("/agents/:name/session", async (c) => {
       const user = requireUser(c);
       const { title } = await readJson(c, CreateAgentSessionRequest, "session");
-      return c.json(s.sessions.create(agentOf(c), user.id, title), 201);
+      const session = s.sessions.create(agentOf(c), user.id, title);
+      s.sessionFrames.publish("created", session, session.hot);
+      return c.json(session, 201);
     })
-    .get("/agents/:name/sessions", (c) => c.json({ sessions: s.sessions.list(agentOf(c), c.get("principal")) }, 200))
-    .get("/agents/:name/sessions/:id", (c) => {
+    .get("/agents/:name/sessions", async (c) => {
+      const agent = agentOf(c);
+      return c.json({ sessions: s.sessions.list(agent, c.get("principal"), await s.hotSessions.sessionIds()) }, 200);
+    })
+    .get("/agents/:name/sessions/:id", async (c) => {
       const row = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "read");
-      return c.json(s.sessions.withMessages(row), 200);
+      return c.json(s.sessions.withMessages(row, await s.hotSessions.isHot(row.id)), 200);
+    })
+    .patch("/agents/:name/sessions/:id", async (c) => {
+      const row = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
+      const { title } = await readJson(c, UpdateAgentSessionRequest, "session change");
+      const renamed = s.sessions.rename(row.id, title);
+      if (!renamed) throw new ApiError("not_found", "No such session");
+      const session = s.sessions.present(renamed, await s.hotSessions.isHot(row.id));
+      s.sessionFrames.publish("updated", session, session.hot);
+      return c.json(session, 200);
+    })
+    .get("/agents/:name/sessions/:id/messages", (c) => {
+      const row = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "read");
+      return c.json(s.messagePages.page(row.id, readQuery(c, MessagePageQuery, "message page query")), 200);
     })
     .post("/agents/:name/sessions/:id/message", async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
@@ -66,12 +86,16 @@ export function sessionRoutes(s: Services) {
       // konsole retires the old process and revokes its token once it has exited; refuse it now.
       // A process bound after the request (a send racing the reset) keeps its token.
       s.processTokens.revokeSession(session.id, requestedAt);
-      return c.json(s.sessions.present(reset), 200);
+      const presented = s.sessions.present(reset, await s.hotSessions.isHot(session.id));
+      s.sessionFrames.publish("updated", presented, presented.hot);
+      return c.json(presented, 200);
     })
     .delete("/agents/:name/sessions/:id", async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
       await s.konsole.deleteSession(session.id);
+      const gone = s.sessions.present(session, false);
       s.sessions.delete(session.id);
+      s.sessionFrames.publish("deleted", gone, false);
       s.processTokens.revokeSession(session.id);
       await fs.rm(s.sender.uploadsDir(session.id), { recursive: true, force: true });
       return c.body(null, 204);

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { ApiError, type AgentSession, type AgentSessionWithMessages } from "@kon/protocol";
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, max, sql } from "drizzle-orm";
 import type { UserRow } from "../auth/users.ts";
 import type { Db } from "../db/open.ts";
 import { agentSessions, messages } from "../db/schema.ts";
 import type { Principal } from "../http/context.ts";
 import { iso, type Clock } from "../time.ts";
 import { toMessage } from "./messages.ts";
+import { activityOf, activityOfSession, IDLE, type SessionActivity } from "./session-activity.ts";
 
 export type AgentSessionRow = typeof agentSessions.$inferSelect;
 
@@ -19,13 +20,28 @@ export function mayUseSession(user: Pick<UserRow, "id" | "role">, session: Pick<
 }
 
 const totalCost = sql<number>`coalesce(sum(${messages.costUsd}), 0)`;
+const totalsColumns = { cost: totalCost, count: count(messages.id), lastMessageAt: max(messages.createdAt) };
+const hotIn = (hot: HotLookup, id: string): boolean | null => (hot === null ? null : hot.has(id));
 
-function toAgentSession(row: AgentSessionRow, totals: { cost: number; count: number } | undefined): AgentSession {
+interface Totals {
+  cost: number;
+  count: number;
+  lastMessageAt: number | null;
+}
+
+/** Who knows whether a session is hot: konsole's answer, or null when it could not be asked. */
+export type HotLookup = ReadonlySet<string> | null;
+
+function toAgentSession(row: AgentSessionRow, totals: Totals | undefined, activity: SessionActivity, hot: boolean | null): AgentSession {
   return {
     id: row.id,
     agent: row.agent,
     userId: row.userId,
     title: row.title,
+    state: activity.state,
+    activeTurnId: activity.activeTurnId,
+    hot,
+    lastActivityAt: iso(totals?.lastMessageAt ?? row.createdAt),
     claudeSessionId: row.claudeSessionId,
     totalCostUsd: totals?.cost ?? 0,
     messageCount: totals?.count ?? 0,
@@ -53,7 +69,8 @@ export class AgentSessionStore {
       updatedAt: at,
     };
     this.db.insert(agentSessions).values(row).run();
-    return this.present(row);
+    // A new session has no process yet.
+    return this.present(row, false);
   }
 
   find(id: string): AgentSessionRow | undefined {
@@ -80,32 +97,38 @@ export class AgentSessionStore {
     return row;
   }
 
-  list(agent: string, principal: Principal): AgentSession[] {
+  list(agent: string, principal: Principal, hot: HotLookup): AgentSession[] {
     if (principal.kind !== "user") throw new ApiError("forbidden", "Process tokens cannot list sessions");
     const where =
       principal.user.role === "admin"
         ? eq(agentSessions.agent, agent)
         : and(eq(agentSessions.agent, agent), eq(agentSessions.userId, principal.user.id));
-    // One query for every session's totals, not one per session.
-    return this.db
-      .select({ row: agentSessions, cost: totalCost, count: count(messages.id) })
+    // One query for every session's totals and one for what they are doing, not one per session.
+    const rows = this.db
+      .select({ row: agentSessions, ...totalsColumns })
       .from(agentSessions)
       .leftJoin(messages, eq(messages.sessionId, agentSessions.id))
       .where(where)
       .groupBy(agentSessions.id)
       .orderBy(desc(agentSessions.updatedAt))
-      .all()
-      .map(({ row, ...totals }) => toAgentSession(row, totals));
+      .all();
+    const activity = activityOf(this.db, rows.length > 200 ? undefined : rows.map(({ row }) => row.id));
+    return rows.map(({ row, ...totals }) => toAgentSession(row, totals, activity.get(row.id) ?? IDLE, hotIn(hot, row.id)));
   }
 
-  withMessages(row: AgentSessionRow): AgentSessionWithMessages {
+  /** Renames (null clears the title). */
+  rename(id: string, title: string | null): AgentSessionRow | undefined {
+    return this.db.update(agentSessions).set({ title, updatedAt: this.now() }).where(eq(agentSessions.id, id)).returning().get();
+  }
+
+  withMessages(row: AgentSessionRow, hot: boolean | null): AgentSessionWithMessages {
     const list = this.db
       .select()
       .from(messages)
       .where(eq(messages.sessionId, row.id))
       .orderBy(asc(messages.createdAt), asc(sql`rowid`))
       .all();
-    return { ...this.present(row), messages: list.map(toMessage) };
+    return { ...this.present(row, hot), messages: list.map(toMessage) };
   }
 
   /** Forgets the Claude conversation; outcomes of turns sent before now no longer set it. */
@@ -126,12 +149,8 @@ export class AgentSessionStore {
     this.db.delete(agentSessions).where(eq(agentSessions.id, id)).run();
   }
 
-  present(row: AgentSessionRow): AgentSession {
-    const totals = this.db
-      .select({ cost: totalCost, count: count() })
-      .from(messages)
-      .where(eq(messages.sessionId, row.id))
-      .get();
-    return toAgentSession(row, totals);
+  present(row: AgentSessionRow, hot: boolean | null): AgentSession {
+    const totals = this.db.select(totalsColumns).from(messages).where(eq(messages.sessionId, row.id)).get();
+    return toAgentSession(row, totals, activityOfSession(this.db, row.id), hot);
   }
 }

@@ -11,6 +11,8 @@ import type { Clock } from "../time.ts";
 import { prepareAttachments } from "./attachments.ts";
 import type { GuardrailStore } from "./guardrails.ts";
 import { toMessage, type MessageRow } from "./messages.ts";
+import type { PartialReplies } from "./partial-replies.ts";
+import { queuedAhead } from "./session-activity.ts";
 import type { AgentSessionRow, AgentSessionStore } from "./store.ts";
 import { isFinished, type TurnRecorder } from "./turn-recorder.ts";
 import { newUserMessage } from "./user-message.ts";
@@ -31,6 +33,7 @@ export interface TurnSenderDeps {
   db: Db;
   konsole: KonsoleApi;
   recorder: TurnRecorder;
+  partials: PartialReplies;
   guardrails: GuardrailStore;
   sessions: AgentSessionStore;
   hub: LiveHub;
@@ -148,18 +151,26 @@ export class TurnSender {
     if (!user) throw new ApiError("not_found", "No such turn in this session");
     const stored = rows.find((r) => r.role === "assistant");
     let assistant = stored ? toMessage(stored) : undefined;
-    let status: AgentTurn["status"] = "running";
+    let status: AgentTurn["status"] = user.turnStatus ?? "running";
     if (!assistant) {
       try {
         const turn = await this.deps.konsole.getTurn(turnId);
         status = turn.status;
         // `record` answers with the stored message, also when the event consumer stored it first.
-        if (isFinished(turn)) assistant = this.deps.recorder.record(turn);
+        assistant = this.deps.recorder.record(turn);
       } catch (err) {
         this.deps.logger.debug({ err, turnId }, "konsole could not describe the turn");
       }
     }
     if (assistant) status = assistant.status === "failed" ? "failed" : "succeeded";
-    return { id: turnId, sessionId: session.id, status, userMessage: toMessage(user), assistantMessage: assistant ?? null };
+    return {
+      id: turnId,
+      sessionId: session.id,
+      status,
+      userMessage: toMessage(user),
+      assistantMessage: assistant ?? null,
+      partialText: status === "running" ? this.deps.partials.text(turnId) : "",
+      queuePosition: status === "queued" ? queuedAhead(this.deps.db, session.id, user) + 1 : null,
+    };
   }
 }

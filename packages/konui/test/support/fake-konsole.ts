@@ -19,6 +19,10 @@ export class FakeKonsole implements KonsoleApi {
   readonly interrupts: string[] = [];
   readonly claudeIds = new Map<string, string>();
   failWith: ApiError | undefined;
+  /** Sessions /hot/status reports a live process for. */
+  hotSessionIds: string[] = [];
+  /** /hot/status fails as an unreachable konsole does. */
+  hotStatusDown = false;
   script: (request: StartTurnParams) => TurnScript = (request) => ({ status: "succeeded", reply: `echo: ${request.text}` });
 
   async startTurn(sessionId: string, raw: StartTurnRequest): Promise<TurnAccepted> {
@@ -103,6 +107,23 @@ export class FakeKonsole implements KonsoleApi {
   }
 
   async hotStatus(): Promise<HotStatus> {
-    return { poolSize: 0, targetSize: 0, activeSessions: 0, processes: [], refill: { failures: 0, backoffUntil: null, stopped: false, lastError: null } };
+    if (this.hotStatusDown) throw new ApiError("unavailable", "konsole is unreachable: connect ECONNREFUSED");
+    const processes = this.hotSessionIds.map((sessionId, i) => ({
+      pid: 1000 + i,
+      sessionId,
+      claudeSessionId: randomUUID(),
+      state: "idle" as const,
+      ageSec: 1,
+      idleSec: 1,
+      prompts: 1,
+      rssBytes: null,
+    }));
+    return {
+      poolSize: processes.length,
+      targetSize: 0,
+      activeSessions: processes.length,
+      processes,
+      refill: { failures: 0, backoffUntil: null, stopped: false, lastError: null },
+    };
   }
 }

@@ -1,0 +1,79 @@
+import type {
+  AgentSession,
+  AgentSessionList,
+  AgentTurn,
+  CreateUserRequest,
+  FeatureFlag,
+  FeatureFlagList,
+  FeatureFlagName,
+  Guardrails,
+  HotStatus,
+  Kontask,
+  KontaskPage,
+  MessagePage,
+  SendMessageAccepted,
+  SessionStats,
+  SetFeatureFlagRequest,
+  TurnKind,
+  UpdateGuardrailsRequest,
+  UpdateUserRequest,
+  UsageReport,
+  User,
+  UserList,
+} from "@kon/protocol";
+import type { ApiClient } from "./client.ts";
+
+export interface KontaskFilters {
+  status?: string;
+  type?: string;
+  scope?: string;
+  tag?: string;
+  session?: string;
+}
+
+const agentPath = (agent: string) => `/api/agents/${encodeURIComponent(agent)}`;
+const sessionPath = (agent: string, id: string) => `${agentPath(agent)}/sessions/${encodeURIComponent(id)}`;
+
+/** konui's API as the dashboard uses it; every shape comes from @kon/protocol. */
+export function createApi(client: ApiClient) {
+  return {
+    listSessions: (agent: string) => client.get<AgentSessionList>(`${agentPath(agent)}/sessions`),
+    createSession: (agent: string) => client.post<AgentSession>(`${agentPath(agent)}/session`, {}),
+    renameSession: (agent: string, id: string, title: string | null) => client.patch<AgentSession>(sessionPath(agent, id), { title }),
+    deleteSession: (agent: string, id: string) => client.delete(sessionPath(agent, id)),
+    resetSession: (agent: string, id: string) => client.post<unknown>(`${sessionPath(agent, id)}/reset`),
+    messages: (agent: string, id: string, before?: string) =>
+      client.get<MessagePage>(`${sessionPath(agent, id)}/messages`, { before, limit: 50 }),
+    turn: (agent: string, id: string, turnId: string) => client.get<AgentTurn>(`${sessionPath(agent, id)}/turns/${encodeURIComponent(turnId)}`),
+    interrupt: (agent: string, id: string, turnId: string) =>
+      client.post<unknown>(`${sessionPath(agent, id)}/turns/${encodeURIComponent(turnId)}/interrupt`),
+    send(agent: string, id: string, text: string, kind: TurnKind, files: readonly File[]) {
+      const path = `${sessionPath(agent, id)}/message`;
+      const query = { async: "true" };
+      if (files.length === 0) return client.request<SendMessageAccepted>("POST", path, { json: { text, kind }, query });
+      const form = new FormData();
+      form.set("text", text);
+      form.set("kind", kind);
+      for (const file of files) form.append("files", file, file.name);
+      return client.request<SendMessageAccepted>("POST", path, { form, query });
+    },
+    guardrails: (agent: string) => client.get<Guardrails>(`${agentPath(agent)}/guardrails`),
+    setGuardrails: (agent: string, body: UpdateGuardrailsRequest) => client.put<Guardrails>(`${agentPath(agent)}/guardrails`, body),
+
+    kontasks: (filters: KontaskFilters, cursor?: string) => client.get<KontaskPage>("/api/kontasks", { ...filters, cursor, limit: 50 }),
+    kontask: (id: string) => client.get<Kontask>(`/api/kontasks/${encodeURIComponent(id)}`),
+    chooseKontask: (id: string, value: string) =>
+      client.post<SendMessageAccepted>(`/api/kontasks/${encodeURIComponent(id)}/choose`, { value }),
+
+    hotPool: () => client.get<HotStatus>("/api/konsole/hot"),
+    sessionStats: () => client.get<SessionStats>("/api/sessions/stats"),
+    flags: () => client.get<FeatureFlagList>("/api/flags"),
+    setFlag: (name: FeatureFlagName, body: SetFeatureFlagRequest) => client.put<FeatureFlag>(`/api/flags/${name}`, body),
+    users: () => client.get<UserList>("/api/users"),
+    createUser: (body: CreateUserRequest) => client.post<User>("/api/users", body),
+    updateUser: (id: string, body: UpdateUserRequest) => client.patch<User>(`/api/users/${encodeURIComponent(id)}`, body),
+    usage: (since?: string, until?: string) => client.get<UsageReport>("/api/usage", { since, until }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,3 @@
+import { App } from "./store/app-store.ts";
+
+export const app = new App();

@@ -1,0 +1,319 @@
+import type { AgentSession, DashboardServerFrame, Kontask, User } from "@kon/protocol";
+import { AuthSession } from "../api/auth.ts";
+import { ApiClient } from "../api/client.ts";
+import { createApi, type Api, type KontaskFilters } from "../api/endpoints.ts";
+import { messageOf } from "../api/errors.ts";
+import { LiveConnection, type ConnectionState } from "../live/connection.ts";
+import { applyKontaskChange } from "./kontask-list.ts";
+import { applySessionChange, sortSessions } from "./session-list.ts";
+import {
+  applyNewestPage,
+  applyOlderPage,
+  applyProgress,
+  applySession,
+  applyTurnRead,
+  applyTurnStatus,
+  emptyLog,
+  hasReply,
+  startTurn,
+  upsertMessage,
+  upsertToolCall,
+  type SessionLog,
+} from "./session-log.ts";
+import { Store } from "./store.ts";
+
+export interface SessionListState {
+  list: readonly AgentSession[] | null;
+  error: string | null;
+}
+
+export interface KontaskListState {
+  filters: KontaskFilters;
+  list: readonly Kontask[];
+  nextCursor: string | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export interface AppState {
+  auth: "checking" | "signed-out" | "signed-in";
+  user: User | null;
+  connection: ConnectionState;
+  sessions: Readonly<Record<string, SessionListState>>;
+  log: SessionLog | null;
+  logError: string | null;
+  kontasks: KontaskListState;
+}
+
+const initialState: AppState = {
+  auth: "checking",
+  user: null,
+  connection: "offline",
+  sessions: {},
+  log: null,
+  logError: null,
+  kontasks: { filters: {}, list: [], nextCursor: null, loading: false, error: null },
+};
+
+/** The one store: fed by the API and by `/api/live`, read by every page. */
+export class App {
+  readonly store = new Store<AppState>(initialState);
+  readonly auth = new AuthSession();
+  readonly api: Api = createApi(new ApiClient(this.auth));
+  private readonly live = new LiveConnection({
+    token: () => this.auth.accessToken,
+    renew: () => this.auth.refresh(),
+    onFrame: (frame) => this.receive(frame),
+    onConnected: (reconnect) => {
+      if (reconnect) void this.catchUp();
+    },
+    onState: (connection) => this.store.update((s) => (s.connection === connection ? s : { ...s, connection })),
+    onSignedOut: () => this.auth.clear(),
+  });
+  private pendingReads = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor() {
+    this.auth.onChange((user) => {
+      this.store.update((s) => ({ ...s, user, auth: user ? "signed-in" : "signed-out" }));
+      if (user) this.live.start();
+      else this.signedOut();
+    });
+  }
+
+  private set(change: (s: AppState) => AppState): void {
+    this.store.update(change);
+  }
+
+  async init(): Promise<void> {
+    try {
+      const ok = await this.auth.refresh();
+      if (!ok) this.set((s) => ({ ...s, auth: "signed-out" }));
+    } catch {
+      this.set((s) => ({ ...s, auth: "signed-out" }));
+    }
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    await this.auth.login(username, password);
+  }
+
+  async logout(): Promise<void> {
+    await this.auth.logout().catch(() => undefined);
+  }
+
+  private signedOut(): void {
+    this.live.stop();
+    this.set(() => ({ ...initialState, auth: "signed-out" }));
+  }
+
+  // ---- sessions ----
+
+  async loadSessions(agent: string): Promise<void> {
+    try {
+      const { sessions } = await this.api.listSessions(agent);
+      this.set((s) => ({ ...s, sessions: { ...s.sessions, [agent]: { list: sortSessions(sessions), error: null } } }));
+      const log = this.store.get().log;
+      const open = log?.agent === agent ? sessions.find((x) => x.id === log.sessionId) : undefined;
+      if (open) this.updateLog((l) => applySession(l, open));
+    } catch (error) {
+      this.set((s) => ({
+        ...s,
+        sessions: { ...s.sessions, [agent]: { list: s.sessions[agent]?.list ?? null, error: messageOf(error) } },
+      }));
+    }
+  }
+
+  async createSession(agent: string): Promise<AgentSession> {
+    const session = await this.api.createSession(agent);
+    this.applySessionFrame("created", session);
+    return session;
+  }
+
+  async renameSession(agent: string, id: string, title: string | null): Promise<void> {
+    const session = await this.api.renameSession(agent, id, title);
+    this.applySessionFrame("updated", session);
+  }
+
+  async deleteSession(agent: string, id: string): Promise<void> {
+    await this.api.deleteSession(agent, id);
+    const list = this.store.get().sessions[agent]?.list;
+    const session = list?.find((s) => s.id === id);
+    if (session) this.applySessionFrame("deleted", session);
+  }
+
+  // ---- the open session ----
+
+  private updateLog(change: (log: SessionLog) => SessionLog): void {
+    this.set((s) => {
+      if (!s.log) return s;
+      const log = change(s.log);
+      return log === s.log ? s : { ...s, log };
+    });
+  }
+
+  async openSession(agent: string, sessionId: string): Promise<void> {
+    const current = this.store.get().log;
+    if (current?.agent === agent && current.sessionId === sessionId) return;
+    this.set((s) => ({ ...s, log: emptyLog(agent, sessionId), logError: null }));
+    await this.refreshOpenSession();
+  }
+
+  closeSession(): void {
+    this.set((s) => ({ ...s, log: null, logError: null }));
+  }
+
+  /** Reads the open session back from the API: newest page, state, and the active turn's text or reply. */
+  private async refreshOpenSession(): Promise<void> {
+    const log = this.store.get().log;
+    if (!log) return;
+    const { agent, sessionId } = log;
+    const tracked = log.active?.turnId;
+    try {
+      const [page] = await Promise.all([this.api.messages(agent, sessionId), this.loadSessions(agent)]);
+      if (!this.isOpen(agent, sessionId)) return;
+      this.updateLog((l) => applyNewestPage(l, page));
+      const after = this.store.get().log;
+      const turnIds = new Set([tracked, after?.session?.activeTurnId, after?.active?.turnId].filter((x): x is string => !!x));
+      await Promise.all([...turnIds].map((id) => this.readTurn(agent, sessionId, id)));
+    } catch (error) {
+      if (this.isOpen(agent, sessionId)) this.set((s) => ({ ...s, logError: messageOf(error) }));
+    }
+  }
+
+  private isOpen(agent: string, sessionId: string): boolean {
+    const log = this.store.get().log;
+    return log?.agent === agent && log.sessionId === sessionId;
+  }
+
+  private async readTurn(agent: string, sessionId: string, turnId: string): Promise<void> {
+    const turn = await this.api.turn(agent, sessionId, turnId);
+    if (this.isOpen(agent, sessionId)) this.updateLog((l) => applyTurnRead(l, turn));
+  }
+
+  /** A turn's end was announced but its reply has not arrived: read it back unless it lands meanwhile. */
+  private readTurnSoon(agent: string, sessionId: string, turnId: string, delayMs: number): void {
+    if (this.pendingReads.has(turnId)) return;
+    this.pendingReads.set(
+      turnId,
+      setTimeout(() => {
+        this.pendingReads.delete(turnId);
+        const log = this.store.get().log;
+        if (!log || !this.isOpen(agent, sessionId)) return;
+        if (log.active?.turnId !== turnId && hasReply(log, turnId)) return;
+        this.readTurn(agent, sessionId, turnId).catch((error: unknown) => this.set((s) => ({ ...s, logError: messageOf(error) })));
+      }, delayMs),
+    );
+  }
+
+  async loadOlder(): Promise<void> {
+    const log = this.store.get().log;
+    if (!log?.olderCursor) return;
+    const { agent, sessionId } = log;
+    const page = await this.api.messages(agent, sessionId, log.olderCursor);
+    if (this.isOpen(agent, sessionId)) this.updateLog((l) => applyOlderPage(l, page));
+  }
+
+  async send(text: string, files: readonly File[]): Promise<void> {
+    const log = this.store.get().log;
+    if (!log) return;
+    const { agent, sessionId } = log;
+    const accepted = await this.api.send(agent, sessionId, text, "task", files);
+    if (!this.isOpen(agent, sessionId)) return;
+    this.updateLog((l) => startTurn(upsertMessage(l, accepted.userMessage), accepted.turnId, accepted.queuePosition));
+  }
+
+  async interrupt(): Promise<void> {
+    const log = this.store.get().log;
+    if (!log?.active) return;
+    await this.api.interrupt(log.agent, log.sessionId, log.active.turnId);
+  }
+
+  async resetMemory(): Promise<void> {
+    const log = this.store.get().log;
+    if (!log) return;
+    await this.api.resetSession(log.agent, log.sessionId);
+    await this.loadSessions(log.agent);
+  }
+
+  // ---- kontasks ----
+
+  async loadKontasks(filters: KontaskFilters, more = false): Promise<void> {
+    const cursor = more ? (this.store.get().kontasks.nextCursor ?? undefined) : undefined;
+    this.set((s) => ({
+      ...s,
+      kontasks: more ? { ...s.kontasks, loading: true } : { filters, list: [], nextCursor: null, loading: true, error: null },
+    }));
+    try {
+      const page = await this.api.kontasks(filters, cursor);
+      this.set((s) => {
+        if (s.kontasks.filters !== filters && !more) return s;
+        const known = new Set(s.kontasks.list.map((k) => k.id));
+        const list = more ? [...s.kontasks.list, ...page.kontasks.filter((k) => !known.has(k.id))] : page.kontasks;
+        return { ...s, kontasks: { ...s.kontasks, list, nextCursor: page.nextCursor, loading: false, error: null } };
+      });
+    } catch (error) {
+      this.set((s) => ({ ...s, kontasks: { ...s.kontasks, loading: false, error: messageOf(error) } }));
+    }
+  }
+
+  // ---- live frames ----
+
+  /** After a dropped connection, a reload or a suspended tab: read back what frames may have been missed. */
+  private async catchUp(): Promise<void> {
+    await this.refreshOpenSession();
+    const agents = Object.keys(this.store.get().sessions);
+    await Promise.all(agents.map((agent) => this.loadSessions(agent)));
+    const { filters } = this.store.get().kontasks;
+    if (this.store.get().kontasks.list.length > 0) await this.loadKontasks(filters);
+  }
+
+  private applySessionFrame(action: "created" | "updated" | "deleted", session: AgentSession): void {
+    this.set((s) => {
+      const entry = s.sessions[session.agent];
+      if (!entry?.list) return s;
+      const list = applySessionChange(entry.list, action, session);
+      return list === entry.list ? s : { ...s, sessions: { ...s.sessions, [session.agent]: { ...entry, list } } };
+    });
+    if (action !== "deleted") this.updateLog((l) => applySession(l, session));
+  }
+
+  private receive(frame: DashboardServerFrame): void {
+    switch (frame.type) {
+      case "hello":
+        return;
+      case "session":
+        return this.applySessionFrame(frame.action, frame.session);
+      case "kontask":
+        return this.set((s) => {
+          const list = applyKontaskChange(s.kontasks.list, s.kontasks.filters, frame.action, frame.kontask);
+          return list === s.kontasks.list ? s : { ...s, kontasks: { ...s.kontasks, list } };
+        });
+      case "pong":
+        return;
+      case "error":
+        console.warn("live stream error:", frame.error.message);
+        return;
+    }
+    if (!this.isOpen(frame.agent, frame.sessionId)) return;
+    switch (frame.type) {
+      case "message":
+        return this.updateLog((l) => upsertMessage(l, frame.message));
+      case "tool":
+        return this.updateLog((l) => upsertToolCall(l, frame.call));
+      case "turn":
+        this.updateLog((l) => applyTurnStatus(l, frame.turnId, frame.status));
+        if (frame.status === "succeeded" || frame.status === "failed") this.readTurnSoon(frame.agent, frame.sessionId, frame.turnId, 1500);
+        return;
+      case "progress": {
+        let missed = false;
+        this.updateLog((l) => {
+          const result = applyProgress(l, frame.turnId, frame.text, frame.offset);
+          missed = result.missed;
+          return result.log;
+        });
+        if (missed) this.readTurnSoon(frame.agent, frame.sessionId, frame.turnId, 0);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { ApiError, REFRESH_COOKIE, TokenRequest } from "@kon/protocol";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { readJson } from "../http/body.ts";
+import type { Services } from "../services.ts";
+import { checkCredentials, noStore, tokenResponse } from "./credentials.ts";
+import { bearerToken } from "./guard.ts";
+import type { IssuedRefreshToken } from "./refresh-tokens.ts";
+
+const COOKIE_PATH = "/api/auth";
+
+const overHttps = (c: Context): boolean => new URL(c.req.url).protocol === "https:";
+
+function setRefreshCookie(c: Context, issued: IssuedRefreshToken): void {
+  setCookie(c, REFRESH_COOKIE, issued.token, {
+    httpOnly: true,
+    sameSite: "Strict",
+    path: COOKIE_PATH,
+    secure: overHttps(c),
+    maxAge: issued.maxAgeSec,
+  });
+}
+
+function clearRefreshCookie(c: Context): void {
+  deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: "Strict", secure: overHttps(c) });
+}
+
+/** A browser sends `Origin` on these POSTs; one that names another site is a forged request. */
+const sameOriginOnly: MiddlewareHandler = async (c, next) => {
+  noStore(c);
+  const origin = c.req.header("origin");
+  if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+    throw new ApiError("forbidden", "Cross-origin request refused");
+  }
+  await next();
+};
+
+/**
+ * Browser logins that survive a reload: `login` answers an access token and sets the httpOnly
+ * refresh cookie, `refresh` rotates it for a new access token, `logout` revokes it.
+ */
+export function browserLoginRoutes(s: Services) {
+  return new Hono()
+    .use("/api/auth/*", sameOriginOnly)
+    .post("/api/auth/login", async (c) => {
+      const user = await checkCredentials(s, c, await readJson(c, TokenRequest, "credentials"));
+      const access = await s.accessTokens.issue(user.id);
+      setRefreshCookie(c, s.refreshTokens.issue(user.id, access.jti));
+      s.logger.info({ userId: user.id }, "browser login");
+      return c.json(tokenResponse(access), 200);
+    })
+    .post("/api/auth/refresh", async (c) => {
+      let rotated;
+      try {
+        rotated = s.refreshTokens.rotate(getCookie(c, REFRESH_COOKIE));
+      } catch (err) {
+        clearRefreshCookie(c);
+        throw err;
+      }
+      const user = s.users.findById(rotated.userId);
+      if (!user || user.disabled) {
+        s.refreshTokens.revokeFamily(rotated.familyId);
+        clearRefreshCookie(c);
+        throw new ApiError("unauthorized", "User is disabled or gone");
+      }
+      const access = await s.accessTokens.issue(user.id);
+      setRefreshCookie(c, rotated.next(access.jti));
+      return c.json(tokenResponse(access), 200);
+    })
+    .post("/api/auth/logout", async (c) => {
+      s.refreshTokens.revokeFamilyOf(getCookie(c, REFRESH_COOKIE));
+      const bearer = bearerToken(c.req.header("authorization"));
+      if (bearer) {
+        const claims = await s.accessTokens.verify(bearer).catch(() => undefined);
+        if (claims) s.accessTokens.revoke(claims.jti);
+      }
+      clearRefreshCookie(c);
+      return c.body(null, 204);
+    });
+}
