@@ -21,7 +21,7 @@ env.KONSOLE_SERVICE_TOKEN ??= serviceToken();
 function serviceToken() {
   const file = path.join(dataRoot, "service-token");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataRoot, { recursive: true });
+  mkdirSync(dataRoot, { recursive: true, mode: 0o700 });
   const token = randomBytes(32).toString("base64url");
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;

@@ -9,7 +9,9 @@ import { TokenLedger } from "./journal/token-ledger.ts";
 import { TurnJournal } from "./journal/turn-journal.ts";
 import { TurnStore } from "./journal/turn-store.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { tightenDirIfPresent } from "./private-files.ts";
 import { Supervisor } from "./supervisor/supervisor.ts";
+import { workspacesRoot } from "./supervisor/workspace-files.ts";
 import { ProcessTokenClient } from "./tokens/process-token-client.ts";
 
 export { createApp } from "./app.ts";
@@ -31,6 +33,7 @@ export interface RunningKonsole {
 export async function start(config: KonsoleConfig = loadConfig(), options: StartOptions = {}): Promise<RunningKonsole> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.dataDir);
+  tightenDirIfPresent(workspacesRoot(config.dataDir));
   const journal = new TurnJournal(database.db);
   const tokenLedger = new TokenLedger(database.db);
   const tokens = new ProcessTokenClient({ konuiUrl: config.konuiUrl, serviceToken: config.serviceToken, logger, heldTokens: tokenLedger });

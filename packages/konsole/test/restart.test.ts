@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { HotStatus, Turn, TurnAccepted } from "@kon/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClaudeHome, type ClaudeHome } from "../../../test/support/claude-env.ts";
-import { loopForever, startMessagesApi, type MessagesApi } from "../../../test/support/messages-api.ts";
+import { loopForever, noopBash, startMessagesApi, toolUseReply, type MessagesApi } from "../../../test/support/messages-api.ts";
 import { processAlive } from "../src/claude/process-group.ts";
 import { findTaggedProcesses } from "../src/claude/process-tag.ts";
 import { konsoleEnvFor, SERVICE_TOKEN } from "./support/konsole-harness.ts";
@@ -122,7 +122,8 @@ afterAll(async () => {
 });
 
 describe("a konsole killed mid-turn", () => {
-  it("closes the turn at its next start and leaves no claude behind", async () => {
+  it("fails the turn at its next start as restarted, keeping what it said, and leaves no claude behind", async () => {
+    api.setScenario(() => toolUseReply("Bash", { ...noopBash }, { text: "Still working" }));
     const first = await launchKonsole();
     const running = await startRunningTurn("/sessions/crash/turns");
     const eventCount = async () => ((await (await call("GET", `/turns/${running.id}/events?limit=1000`)).json()) as { entries: unknown[] }).entries.length;
@@ -134,8 +135,8 @@ describe("a konsole killed mid-turn", () => {
 
     await launchKonsole();
     const closed = (await (await call("GET", `/turns/${running.id}`)).json()) as Turn;
-    expect(["succeeded", "failed"]).toContain(closed.status);
-    expect(closed.recovered || closed.error?.code === "supervisor_restarted").toBe(true);
+    expect(closed).toMatchObject({ status: "failed", recovered: false, error: { code: "supervisor_restarted", message: "konsole restarted during this turn" } });
+    expect(closed.reply).toContain("Still working");
     expect(closed.figures?.toolCallCount ?? 0).toBeGreaterThan(0);
     await expect.poll(() => processAlive(pid), { timeout: 15_000 }).toBe(false);
     await expect.poll(() => findTaggedProcesses(processId), { timeout: 15_000 }).toEqual([]);
@@ -156,7 +157,7 @@ describe("a konsole killed mid-turn", () => {
 
     await launchKonsole();
     const closed = (await (await call("GET", `/turns/${running.id}`)).json()) as Turn;
-    expect(["succeeded", "failed"]).toContain(closed.status);
+    expect(closed).toMatchObject({ status: "failed", recovered: false, error: { code: "supervisor_restarted" } });
     await expect.poll(() => pids.map(processAlive), { timeout: 15_000 }).toEqual([false, false]);
   }, 120_000);
 });

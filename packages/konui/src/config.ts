@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_SCRYPT_N } from "./auth/password.ts";
@@ -7,6 +8,36 @@ import { DEFAULT_SCRYPT_N } from "./auth/password.ts";
 const port = z.coerce.number().int().min(0).max(65_535);
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** An address or a CIDR block whose `X-Forwarded-For` is believed. */
+export interface TrustedProxy {
+  address: string;
+  prefix: number;
+  family: "ipv4" | "ipv6";
+}
+
+function parseTrustedProxy(entry: string): TrustedProxy | undefined {
+  const [address = "", prefixText, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return undefined;
+  const bits = family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (!/^\d+$/.test(prefixText ?? String(bits)) || prefix > bits) return undefined;
+  return { address, prefix, family: family === 4 ? "ipv4" : "ipv6" };
+}
+
+const trustedProxies = z
+  .string()
+  .default("")
+  .transform((text, ctx) => {
+    const proxies: TrustedProxy[] = [];
+    for (const entry of text.split(/[\s,]+/).filter(Boolean)) {
+      const proxy = parseTrustedProxy(entry);
+      if (proxy) proxies.push(proxy);
+      else ctx.addIssue({ code: "custom", message: `${JSON.stringify(entry)} is not an IP address or CIDR block` });
+    }
+    return proxies;
+  });
 
 const EnvSchema = z.object({
   KONUI_PORT: port.default(7800),
@@ -20,6 +51,8 @@ const EnvSchema = z.object({
   KONUI_PROCESS_TOKEN_TTL_SEC: seconds(3_600, 60, 86_400),
   KONUI_REFRESH_TOKEN_TTL_SEC: seconds(14 * 86_400, 300, 400 * 86_400),
   KONUI_SWEEP_INTERVAL_SEC: seconds(60, 1, 86_400),
+  KONUI_TRUSTED_PROXIES: trustedProxies,
+  KONUI_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(50),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -36,6 +69,10 @@ export interface Config {
   /** How long a browser stays logged in without using it (the refresh cookie's life). */
   refreshTokenTtlSec: number;
   sweepIntervalSec: number;
+  /** Proxies whose `X-Forwarded-For` names the client (login throttling keys on it); none by default. */
+  trustedProxies: TrustedProxy[];
+  /** Agent sessions one user may have open at once, over all agents. */
+  maxSessionsPerUser: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
   turnPollMs: number;
@@ -71,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     processTokenTtlSec: e.KONUI_PROCESS_TOKEN_TTL_SEC,
     refreshTokenTtlSec: e.KONUI_REFRESH_TOKEN_TTL_SEC,
     sweepIntervalSec: e.KONUI_SWEEP_INTERVAL_SEC,
+    trustedProxies: e.KONUI_TRUSTED_PROXIES,
+    maxSessionsPerUser: e.KONUI_MAX_SESSIONS_PER_USER,
     logLevel: e.LOG_LEVEL,
     turnPollMs: 1_000,
     maxUploadBytes: 16 * 1024 * 1024,

@@ -13,6 +13,7 @@ import { KonsoleConsumer } from "./konsole/consumer.ts";
 import { TurnStream } from "./konsole/turn-stream.ts";
 import { selectSubProtocol } from "./live/stream-token.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { tightenDirIfPresent } from "./private-files.ts";
 import type { Services } from "./services.ts";
 
 export { createApp } from "./app.ts";
@@ -38,6 +39,7 @@ export interface RunningKonui {
 export async function start(config: Config = loadConfig(), options: StartOptions = {}): Promise<RunningKonui> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = openDatabase(path.join(config.dataDir, "konui.sqlite"));
+  tightenDirIfPresent(path.join(config.dataDir, "uploads"));
   const konsole = options.konsole ?? createKonsoleClient({ baseUrl: config.konsoleUrl, serviceToken: config.serviceToken });
   const jwtSecret = resolveJwtSecret(config.dataDir, config.jwtSecret);
   const { app, services } = createApp({ config, db: database.db, konsole, logger, jwtSecret });

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { AccessEvents } from "./auth/access-events.ts";
 import { AccessTokens } from "./auth/access-tokens.ts";
 import { RefreshTokens } from "./auth/refresh-tokens.ts";
@@ -10,6 +11,7 @@ import type { Db } from "./db/open.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
+import { clientAddressResolver } from "./http/client-address.ts";
 import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./logger.ts";
 import { FlagStore } from "./sessions/flags.ts";
@@ -46,6 +48,8 @@ export interface Services {
   processTokens: ProcessTokens;
   authenticator: Authenticator;
   throttle: LoginThrottle;
+  /** Who sent a request: the socket's peer, or the client a trusted proxy names. */
+  clientAddress: (c: Context) => string;
   kontasks: KontaskStore;
   sessions: AgentSessionStore;
   sessionFrames: SessionFrames;
@@ -102,7 +106,8 @@ export function createServices(deps: ServiceDeps): Services {
     refreshTokens,
     processTokens,
     authenticator: createAuthenticator(users, accessTokens, processTokens),
-    throttle: new LoginThrottle(now),
+    throttle: new LoginThrottle(db, now),
+    clientAddress: clientAddressResolver(config.trustedProxies),
     kontasks: new KontaskStore(db, now),
     sessions,
     sessionFrames,

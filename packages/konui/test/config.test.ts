@@ -45,6 +45,18 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...token, KONSOLE_URL: "ftp://x" })).toThrow(/KONSOLE_URL/);
     expect(() => loadConfig({ ...token, ADMIN_PASSWORD: "abc" })).toThrow(/ADMIN_PASSWORD/);
     expect(() => loadConfig({ ...token, LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ ...token, KONUI_TRUSTED_PROXIES: "10.0.0.1, proxy.local" })).toThrow(/KONUI_TRUSTED_PROXIES: "proxy.local" is not/);
+    expect(() => loadConfig({ ...token, KONUI_TRUSTED_PROXIES: "10.0.0.0/33" })).toThrow(/KONUI_TRUSTED_PROXIES/);
+    expect(() => loadConfig({ ...token, KONUI_MAX_SESSIONS_PER_USER: "0" })).toThrow(/KONUI_MAX_SESSIONS_PER_USER/);
+  });
+
+  it("reads trusted proxies as addresses and CIDR blocks, none by default", () => {
+    expect(loadConfig(token).trustedProxies).toEqual([]);
+    expect(loadConfig({ ...token, KONUI_TRUSTED_PROXIES: "10.0.0.0/8 ::1,192.168.1.2" }).trustedProxies).toEqual([
+      { address: "10.0.0.0", prefix: 8, family: "ipv4" },
+      { address: "::1", prefix: 128, family: "ipv6" },
+      { address: "192.168.1.2", prefix: 32, family: "ipv4" },
+    ]);
   });
 });
 

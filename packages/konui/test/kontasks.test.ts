@@ -54,6 +54,23 @@ describe("kontasks", () => {
     expect((await h.call("PATCH", "/api/kontasks/x", { token: alice, body: {} })).status).toBe(400);
   });
 
+  it("refuses a targetUser who does not exist, on create and on update, naming the field", async () => {
+    const refused = await h.call("POST", "/api/kontasks", { token: alice, body: { title: "x", targetUser: "nobody" } });
+    expect(refused.status).toBe(400);
+    const body = await json<{ error: { code: string; message: string; details: { fields: { path: string }[] } } }>(refused);
+    expect(body.error.code).toBe("bad_request");
+    expect(body.error.message).toContain("targetUser");
+    expect(body.error.details.fields.map((f) => f.path)).toEqual(["targetUser"]);
+    expect((await list(admin)).kontasks).toHaveLength(0);
+
+    const k = await create(alice, { title: "t", targetUser: "bob" });
+    const update = await h.call("PATCH", `/api/kontasks/${k.id}`, { token: alice, body: { targetUser: "nobody" } });
+    expect(update.status).toBe(400);
+    expect((await json<{ error: { message: string } }>(update)).error.message).toContain("targetUser");
+    expect((await json<Kontask>(await h.call("GET", `/api/kontasks/${k.id}`, { token: alice }))).targetUser).toBe("bob");
+    expect((await h.call("PATCH", `/api/kontasks/${k.id}`, { token: alice, body: { targetUser: null } })).status).toBe(200);
+  });
+
   it("lists newest first with filters and pagination", async () => {
     for (let i = 0; i < 5; i++) {
       await create(alice, { title: `t${i}`, type: i % 2 ? "odd" : "even", tags: i === 3 ? ["x"] : [], scope: "s" });

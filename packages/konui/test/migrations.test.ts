@@ -77,7 +77,7 @@ it("keeps messages written before turn timing and statuses existed; their turns 
   dirs.push(dir);
   const file = path.join(dir, "konui.sqlite");
   const old = new Database(file);
-  migrate(drizzle(old), { migrationsFolder: migrationsBefore("0003_dashboard", dir) });
+  migrate(drizzle(old), { migrationsFolder: migrationsBefore("0004_dashboard", dir) });
   old.prepare("insert into users (id, username, password_hash, role, created_at, updated_at) values ('u1', 'alice', 'h', 'user', 1, 1)").run();
   old.prepare("insert into agent_sessions (id, agent, user_id, created_at, updated_at) values ('s1', 'claude', 'u1', 1, 1)").run();
   old

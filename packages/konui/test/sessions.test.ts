@@ -36,6 +36,28 @@ describe("agent sessions", () => {
     expect(otherAgent.sessions).toHaveLength(0);
   });
 
+  it("caps the sessions one user may have open (409 naming the limit), others unaffected", async () => {
+    const capped = await createHarness({ env: { KONUI_MAX_SESSIONS_PER_USER: "3" } });
+    try {
+      const { alice: a, bob: b } = await adminAliceBob(capped);
+      const create = () => capped.call("POST", "/api/agents/claude/session", { token: a, body: {} });
+      const made = await Promise.all([create(), create(), create(), create(), create()]);
+      expect(made.map((res) => res.status).sort()).toEqual([201, 201, 201, 409, 409]);
+      const refused = await json<{ error: { code: string; message: string; details: { limit: number } } }>(
+        made.find((res) => res.status === 409) ?? made[0]!,
+      );
+      expect(refused.error).toMatchObject({ code: "conflict", details: { limit: 3 } });
+      expect(refused.error.message).toContain("3 open sessions");
+      expect((await capped.call("POST", "/api/agents/reviewer/session", { token: a, body: {} })).status).toBe(409);
+      expect((await capped.call("POST", "/api/agents/claude/session", { token: b, body: {} })).status).toBe(201);
+      const first = (await json<{ sessions: { id: string }[] }>(await capped.call("GET", "/api/agents/claude/sessions", { token: a }))).sessions[0];
+      expect((await capped.call("DELETE", `/api/agents/claude/sessions/${first?.id}`, { token: a })).status).toBe(204);
+      expect((await create()).status).toBe(201);
+    } finally {
+      capped.close();
+    }
+  });
+
   it("hides other users' sessions (404) but not from admin", async () => {
     const a = await newSession(alice);
     expect((await h.call("GET", `${base}/sessions/${a}`, { token: bob })).status).toBe(404);

@@ -103,17 +103,35 @@ describe("progress while a turn runs", () => {
     expect(after).toMatchObject({ status: "succeeded", partialText: "", assistantMessage: { text: "one two three" } });
   });
 
+  it("separates the text of two model messages as konsole joins them", async () => {
+    const turnId = await sendAsync("two messages");
+    running(turnId);
+    const start = (id: string) => ({ type: "stream_event", event: { type: "message_start", message: { id } } });
+    claude(turnId, start("m1"));
+    claude(turnId, delta("Let me look."));
+    claude(turnId, start("m2"));
+    claude(turnId, delta("Found "));
+    claude(turnId, delta("it."));
+    await until(() => consumer.cursor === 6, "the deltas");
+    expect(progressOf(turnId)).toEqual([
+      { text: "Let me look.", offset: 0 },
+      { text: "\n\nFound ", offset: 12 },
+      { text: "it.", offset: 20 },
+    ]);
+    expect((await describeTurn(turnId)).partialText).toBe("Let me look.\n\nFound it.");
+  });
+
   it("falls back to the assistant events' text when the CLI streams no deltas", async () => {
     const turnId = await sendAsync("no deltas");
     running(turnId);
     claude(turnId, assistant([{ type: "text", text: "First part." }], "m1"));
-    claude(turnId, assistant([{ type: "text", text: " Second part." }], "m2"));
+    claude(turnId, assistant([{ type: "text", text: "Second part." }], "m2"));
     await until(() => consumer.cursor === 3, "the assistant events");
     expect(progressOf(turnId)).toEqual([
       { text: "First part.", offset: 0 },
-      { text: " Second part.", offset: 11 },
+      { text: "\n\nSecond part.", offset: 11 },
     ]);
-    expect((await describeTurn(turnId)).partialText).toBe("First part. Second part.");
+    expect((await describeTurn(turnId)).partialText).toBe("First part.\n\nSecond part.");
   });
 
   it("reports a queued turn's place in the session's queue", async () => {

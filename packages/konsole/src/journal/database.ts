@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { ensurePrivateDir, preparePrivateDatabaseFile } from "../private-files.ts";
 import * as schema from "./schema.ts";
 
 export type KonsoleDb = BetterSQLite3Database<typeof schema>;
@@ -17,8 +17,10 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 
 /** Opens (creating if needed) the journal database in `dataDir`: WAL, one writer, migrated. */
 export function openDatabase(dataDir: string): OpenDatabase {
-  mkdirSync(dataDir, { recursive: true });
-  const sqlite = new Database(path.join(dataDir, "konsole.sqlite"));
+  ensurePrivateDir(dataDir);
+  const file = path.join(dataDir, "konsole.sqlite");
+  preparePrivateDatabaseFile(file);
+  const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   // In WAL mode NORMAL loses no committed append when konsole crashes or is killed (the WAL is in
   // the OS's hands at commit); only an OS crash or power cut can drop the last commits, and it

@@ -57,7 +57,7 @@ export async function spawnHotProcess(deps: HotSpawnDeps, request: HotSpawnReque
   const shortfall = hotLifeShortfall(request.minLifeSec, lifeSec);
   try {
     if (shortfall) throw new HotLifeTooShortError(shortfall, lifeSec);
-    await mkdir(request.cwd, { recursive: true });
+    await mkdir(request.cwd, { recursive: true, mode: 0o700 });
   } catch (error) {
     await deps.tokens.revoke(token.tokenId);
     throw error;

@@ -8,6 +8,7 @@ import { buildTurnFigures } from "../claude/turn-figures.ts";
 import type { TurnRow } from "../journal/turn-store.ts";
 import { updateTurn, type SupervisorDeps } from "./deps.ts";
 import { failTurn } from "./turn-runner.ts";
+import { judgeAfterRestart, RESTARTED_DURING_TURN } from "./turn-verdict.ts";
 
 const PAGE = 1_000;
 
@@ -54,7 +55,7 @@ async function closeRunningTurn(deps: SupervisorDeps, row: TurnRow): Promise<voi
   await endLeftoverProcess(row, deps.config.stopGraceMs);
   const accumulator = replayJournal(deps, row);
   if (!accumulator.saidAnything && !accumulator.result) {
-    failTurn(deps, row.id, { code: "supervisor_restarted", message: "konsole restarted while this turn ran; claude had said nothing." });
+    failTurn(deps, row.id, { code: "supervisor_restarted", message: RESTARTED_DURING_TURN });
     return;
   }
   const claudeSessionId = accumulator.claudeSessionId ?? row.claudeSessionId;
@@ -69,17 +70,17 @@ async function closeRunningTurn(deps: SupervisorDeps, row: TurnRow): Promise<voi
     transcriptCostUsd,
   });
   const result = accumulator.result;
-  const failedResult = result?.is_error === true;
+  const verdict = judgeAfterRestart(accumulator);
   if (claudeSessionId) {
     if (result) deps.sessions.recordConversationTotal(claudeSessionId, result.total_cost_usd);
     deps.sessions.setConversation(row.sessionId, claudeSessionId);
   }
   updateTurn(deps, row.id, {
-    status: failedResult ? "failed" : "succeeded",
-    reply: (result?.result ?? accumulator.text) || null,
-    errorCode: failedResult ? "claude_error" : null,
-    errorMessage: failedResult ? (result.errors ?? []).join("; ") || `claude ended with ${result.subtype}` : null,
-    recovered: true,
+    status: verdict.status,
+    reply: verdict.reply,
+    errorCode: verdict.error?.code ?? null,
+    errorMessage: verdict.error?.message ?? null,
+    recovered: verdict.recovered,
     claudeSessionId,
     figures,
     finishedAt: new Date().toISOString(),

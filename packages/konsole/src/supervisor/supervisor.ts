@@ -232,7 +232,7 @@ export class Supervisor {
 function prepareWorkingDir(dir: string): void {
   if (!path.isAbsolute(dir)) throw new ApiError("bad_request", `cwd must be an absolute path, got ${JSON.stringify(dir)}`, { cwd: dir });
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
     throw new ApiError("bad_request", `cwd ${dir} cannot be used as a working directory (${code})`, { cwd: dir });

@@ -119,7 +119,7 @@ async function runColdAttempts(deps: SupervisorDeps, job: TurnJob, pool: HotPool
   const cwd = resumeId && session ? session.cwd : (params.cwd ?? session?.cwd ?? config.dataDir);
   // The workspace is made ready while the process token is on its way.
   const workspaceReady = (async () => {
-    await mkdir(cwd, { recursive: true });
+    await mkdir(cwd, { recursive: true, mode: 0o700 });
     await context.writeFiles(cwd);
   })();
 

@@ -1,6 +1,7 @@
 import type { ResultEvent, TurnError, TurnErrorCode } from "@kon/protocol";
 import { howItEnded } from "../claude/claude-process.ts";
 import type { PromptOutcome } from "../claude/prompt-run.ts";
+import type { TurnAccumulator } from "../claude/turn-accumulator.ts";
 
 export type StopReason = Extract<TurnErrorCode, "interrupted" | "timeout" | "session_ended" | "supervisor_restarted">;
 
@@ -18,9 +19,9 @@ export interface VerdictContext {
   stderr: string;
 }
 
-function maxTurnsMessage(maxTurns: number): string {
+function maxTurnsMessage(maxTurns: number | undefined): string {
   return (
-    `Task exceeded turn limit: Reached maximum number of turns (${maxTurns}). ` +
+    `Task exceeded turn limit: Reached maximum number of turns (${maxTurns ?? "?"}). ` +
     "Consider increasing max_turns_task in guardrails or breaking into smaller subtasks."
   );
 }
@@ -47,7 +48,7 @@ function stopMessage(reason: StopReason, context: VerdictContext): string {
   }
 }
 
-function resultError(result: ResultEvent, maxTurns: number): TurnError {
+function resultError(result: ResultEvent, maxTurns: number | undefined): TurnError {
   if (result.subtype === "error_max_turns") {
     const cap = /maximum number of turns \((\d+)\)/.exec((result.errors ?? []).join(" "))?.[1];
     return { code: "max_turns", message: maxTurnsMessage(cap === undefined ? maxTurns : Number(cap)) };
@@ -61,6 +62,30 @@ function stderrTail(stderr: string): string {
   return tail.length > 0 ? `: ${tail}` : "";
 }
 
+function judgeResult(result: ResultEvent, accumulated: string, maxTurns: number | undefined): TurnVerdict {
+  if (!result.is_error) return { status: "succeeded", reply: result.result ?? accumulated, error: null, recovered: false };
+  return { status: "failed", reply: accumulated || null, error: resultError(result, maxTurns), recovered: false };
+}
+
+export const RESTARTED_DURING_TURN = "konsole restarted during this turn";
+
+/**
+ * A turn whose konsole died under it, judged at the next start from its journal: by its result
+ * line when one was journaled; otherwise it failed, keeping whatever it had said. It is not
+ * `recovered`: the process was killed, not one that finished without printing its result.
+ */
+export function judgeAfterRestart(accumulator: TurnAccumulator): TurnVerdict {
+  const accumulated = accumulator.text;
+  // The cap the turn ran under is not kept; the CLI names it in its error.
+  if (accumulator.result) return judgeResult(accumulator.result, accumulated, undefined);
+  return {
+    status: "failed",
+    reply: accumulated.length > 0 ? accumulated : null,
+    error: { code: "supervisor_restarted", message: RESTARTED_DURING_TURN },
+    recovered: false,
+  };
+}
+
 /** What a prompt's output means for its turn. */
 export function judgeTurn(outcome: PromptOutcome, context: VerdictContext): TurnVerdict {
   const accumulated = outcome.accumulator.text;
@@ -71,14 +96,11 @@ export function judgeTurn(outcome: PromptOutcome, context: VerdictContext): Turn
       status: "failed",
       reply: reply.length > 0 ? reply : null,
       error: { code: context.stopReason, message: stopMessage(context.stopReason, context) },
-      recovered: end.kind === "no_result" && outcome.accumulator.saidAnything,
+      // Stopped on purpose, not a lost result line.
+      recovered: false,
     };
   }
-  if (end.kind === "result") {
-    const { result } = end;
-    if (!result.is_error) return { status: "succeeded", reply: result.result ?? accumulated, error: null, recovered: false };
-    return { status: "failed", reply: accumulated || null, error: resultError(result, context.maxTurns), recovered: false };
-  }
+  if (end.kind === "result") return judgeResult(end.result, accumulated, context.maxTurns);
   if (outcome.accumulator.saidAnything) return { status: "succeeded", reply: accumulated, error: null, recovered: true };
   const exit = end.exit;
   if (exit?.spawnError) {

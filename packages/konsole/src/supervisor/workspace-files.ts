@@ -4,9 +4,13 @@ import { ApiError, type WorkspaceFile } from "@kon/protocol";
 
 const UPLOADS_DIR = "uploads";
 
+export function workspacesRoot(dataDir: string): string {
+  return path.join(dataDir, "workspaces");
+}
+
 /** `<dataDir>/workspaces/<name>`: where a session (or a pool process, `hot-<uuid>`) works unless its turn names a cwd. */
 export function workspaceDir(dataDir: string, name: string): string {
-  return path.join(dataDir, "workspaces", name);
+  return path.join(workspacesRoot(dataDir), name);
 }
 
 /** Whether `name` stays a plain file directly inside the uploads folder. */
@@ -27,10 +31,10 @@ export function checkWorkspaceFiles(files: readonly WorkspaceFile[]): void {
 export async function writeWorkspaceFiles(cwd: string, files: readonly WorkspaceFile[]): Promise<void> {
   if (files.length === 0) return;
   const uploads = path.resolve(cwd, UPLOADS_DIR);
-  await mkdir(uploads, { recursive: true });
+  await mkdir(uploads, { recursive: true, mode: 0o700 });
   for (const file of files) {
     const target = path.resolve(uploads, file.name);
     if (path.dirname(target) !== uploads) throw new Error(`File name ${JSON.stringify(file.name)} leaves the uploads folder`);
-    await writeFile(target, Buffer.from(file.data, "base64"));
+    await writeFile(target, Buffer.from(file.data, "base64"), { mode: 0o600 });
   }
 }

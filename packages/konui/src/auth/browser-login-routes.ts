@@ -3,9 +3,10 @@ import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { readJson } from "../http/body.ts";
 import type { Services } from "../services.ts";
-import { checkCredentials, noStore, tokenResponse } from "./credentials.ts";
 import { bearerToken } from "./guard.ts";
+import { checkLogin } from "./login.ts";
 import type { IssuedRefreshToken } from "./refresh-tokens.ts";
+import { noStore, tokenResponse } from "./token-response.ts";
 
 const COOKIE_PATH = "/api/auth";
 
@@ -43,7 +44,7 @@ export function browserLoginRoutes(s: Services) {
   return new Hono()
     .use("/api/auth/*", sameOriginOnly)
     .post("/api/auth/login", async (c) => {
-      const user = await checkCredentials(s, c, await readJson(c, TokenRequest, "credentials"));
+      const user = await checkLogin(s, c, await readJson(c, TokenRequest, "credentials"));
       const access = await s.accessTokens.issue(user.id);
       setRefreshCookie(c, s.refreshTokens.issue(user.id, access.jti));
       s.logger.info({ userId: user.id }, "browser login");

@@ -2,21 +2,24 @@ import type { Logger } from "../logger.ts";
 import type { AccessTokens } from "./access-tokens.ts";
 import type { ProcessTokens } from "./process-tokens.ts";
 import type { RefreshTokens } from "./refresh-tokens.ts";
+import type { LoginThrottle } from "./throttle.ts";
 
-export interface SweptTokens {
+export interface Swept {
   processTokens: ProcessTokens;
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
+  throttle: LoginThrottle;
 }
 
-/** Deletes expired process tokens, logins and refresh tokens on an interval; returns its stopper. */
-export function startTokenSweeper(tokens: SweptTokens, intervalMs: number, logger: Logger): () => void {
+/** Deletes expired process tokens, logins, refresh tokens and forgotten login failures on an interval; returns its stopper. */
+export function startTokenSweeper(swept: Swept, intervalMs: number, logger: Logger): () => void {
   const sweep = () => {
     try {
-      const processes = tokens.processTokens.sweepExpired();
-      const logins = tokens.accessTokens.sweepExpired();
-      const refresh = tokens.refreshTokens.sweepExpired();
-      if (processes + logins + refresh > 0) logger.debug({ processes, logins, refresh }, "swept expired tokens");
+      const processes = swept.processTokens.sweepExpired();
+      const logins = swept.accessTokens.sweepExpired();
+      const refresh = swept.refreshTokens.sweepExpired();
+      const throttleKeys = swept.throttle.sweep();
+      if (processes + logins + refresh + throttleKeys > 0) logger.debug({ processes, logins, refresh, throttleKeys }, "swept expired tokens");
     } catch (err) {
       logger.error({ err }, "token sweep failed");
     }

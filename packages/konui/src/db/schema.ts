@@ -206,3 +206,15 @@ export const consumerState = sqliteTable("consumer_state", {
   id: text("id").primaryKey(),
   cursor: integer("cursor").notNull(),
 });
+
+/**
+ * Login failures per key (`user:<name>` or `addr:<ip>`), kept across restarts. `pending` counts
+ * attempts whose password is being checked right now, so a burst cannot outrun the count.
+ */
+export const loginThrottle = sqliteTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  pending: integer("pending").notNull().default(0),
+  lastAt: integer("last_at").notNull(),
+  blockedUntil: integer("blocked_until").notNull().default(0),
+});

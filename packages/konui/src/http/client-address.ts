@@ -1,10 +1,40 @@
+import { BlockList, isIP } from "node:net";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
+import type { TrustedProxy } from "../config.ts";
 
-/** The peer address of the socket (no proxy headers are trusted); "local" for in-process requests. */
-export function clientAddress(c: Context): string {
+const unmapped = (address: string): string => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
+
+/**
+ * Finds who a request came from: the socket's peer, unless that peer is a trusted proxy; then
+ * `X-Forwarded-For` is read from the right, skipping trusted proxies, and the first address not
+ * trusted is the client. Without trusted proxies the header is ignored.
+ */
+export function clientAddressResolver(trusted: readonly TrustedProxy[]): (c: Context) => string {
+  const list = new BlockList();
+  for (const proxy of trusted) list.addSubnet(proxy.address, proxy.prefix, proxy.family);
+  const isTrusted = (address: string): boolean => {
+    const family = isIP(address);
+    return family !== 0 && list.check(address, family === 6 ? "ipv6" : "ipv4");
+  };
+  return (c) => {
+    let address = peerAddress(c);
+    if (trusted.length === 0) return address;
+    const hops = (c.req.header("x-forwarded-for") ?? "").split(",").map((hop) => unmapped(hop.trim())).filter(Boolean);
+    while (isTrusted(address)) {
+      const next = hops.pop();
+      if (next === undefined || isIP(next) === 0) break;
+      address = next;
+    }
+    return address;
+  };
+}
+
+/** The peer address of the socket; "local" for in-process requests. */
+function peerAddress(c: Context): string {
   try {
-    return getConnInfo(c).remote.address ?? "local";
+    const address = getConnInfo(c).remote.address;
+    return address ? unmapped(address) : "local";
   } catch {
     return "local";
   }

@@ -26,6 +26,14 @@ function textDelta(event: ClaudeEvent): string | undefined {
   return typeof inner.delta.text === "string" && inner.delta.text.length > 0 ? inner.delta.text : undefined;
 }
 
+/** The top-level model message a `message_start` stream event opens. */
+function messageStart(event: ClaudeEvent): { id: string | undefined } | undefined {
+  if (event.type !== "stream_event" || event.parent_tool_use_id != null) return undefined;
+  const inner = event.event as { type: string; message?: { id?: unknown } };
+  if (inner.type !== "message_start") return undefined;
+  return { id: typeof inner.message?.id === "string" ? inner.message.id : undefined };
+}
+
 function assistantText(event: ClaudeEvent): string | undefined {
   if (event.type !== "assistant" || event.parent_tool_use_id != null) return undefined;
   const text = blocksOf(event.message.content)
@@ -104,12 +112,13 @@ export class TurnStream {
   }
 
   private progressOf(turnId: string, event: ClaudeEvent): Pick<Extract<DashboardServerFrame, { type: "progress" }>, "text" | "offset"> | undefined {
+    const started = messageStart(event);
+    if (started) this.deps.partials.startMessage(turnId, started.id);
     const delta = textDelta(event);
-    if (delta !== undefined) return { text: delta, offset: this.deps.partials.appendDelta(turnId, delta) };
+    if (delta !== undefined) return this.deps.partials.appendDelta(turnId, delta);
     const text = assistantText(event);
-    if (text === undefined) return undefined;
-    const offset = this.deps.partials.appendFallback(turnId, text);
-    return offset === undefined ? undefined : { text, offset };
+    if (text === undefined || event.type !== "assistant") return undefined;
+    return this.deps.partials.appendFallback(turnId, text, event.message.id);
   }
 
   private ownerOf(sessionId: string, turnId: string): { agent: string; userId: string } | undefined {

@@ -41,10 +41,19 @@ export function kontaskRoutes(s: Services) {
     return session.id;
   };
 
+  const requireKnownTarget = (targetUser: string | null | undefined): void => {
+    if (targetUser && !s.users.findByUsername(targetUser)) {
+      throw new ApiError("bad_request", `targetUser: no user named ${JSON.stringify(targetUser)}`, {
+        fields: [{ path: "targetUser", message: "no such user" }],
+      });
+    }
+  };
+
   return new Hono<AppEnv>()
     .post("/kontasks", async (c) => {
       const principal = c.get("principal");
       const input = await readJson(c, CreateKontaskRequest, "kontask");
+      requireKnownTarget(input.targetUser);
       const sessionId = sessionOf(principal, input.sessionId);
       const owner =
         principal.kind === "process"
@@ -61,6 +70,7 @@ export function kontaskRoutes(s: Services) {
       const principal = c.get("principal");
       if (principal.kind === "process") requireScope(principal.grant, "kontasks:write");
       const change = await readJson(c, UpdateKontaskRequest, "kontask change");
+      requireKnownTarget(change.targetUser);
       return c.json(announce("updated", s.kontasks.update(c.req.param("id"), change, actorOf(principal))), 200);
     })
     .delete("/kontasks/:id", (c) => {

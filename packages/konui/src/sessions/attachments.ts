@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { ensurePrivateDirAsync } from "../private-files.ts";
 import { ApiError, type ImageAttachment, type MessageAttachment, type WorkspaceFile } from "@kon/protocol";
 import { claimedTextKind, looksBinary, sniffImage, type TextKind } from "./sniff.ts";
 
@@ -92,8 +93,8 @@ export async function prepareAttachments(files: readonly File[], uploadsDir: str
     const storedName = `${randomUUID()}.${item.textKind}`;
     const target = path.join(root, storedName);
     if (path.dirname(target) !== root) throw new ApiError("internal", "Upload path escaped its directory");
-    await fs.mkdir(root, { recursive: true });
-    await fs.writeFile(target, item.bytes, { flag: "wx" });
+    await ensurePrivateDirAsync(root);
+    await fs.writeFile(target, item.bytes, { flag: "wx", mode: 0o600 });
     result.storedPaths.push(target);
     result.files.push({ name: storedName, data: Buffer.from(item.bytes).toString("base64") });
     const mediaType = TEXT_MEDIA_TYPES[item.textKind];

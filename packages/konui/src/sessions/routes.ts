@@ -30,7 +30,7 @@ export function sessionRoutes(s: Services) {
     .post("/agents/:name/session", async (c) => {
       const user = requireUser(c);
       const { title } = await readJson(c, CreateAgentSessionRequest, "session");
-      const session = s.sessions.create(agentOf(c), user.id, title);
+      const session = s.sessions.create(agentOf(c), user.id, title, s.config.maxSessionsPerUser);
       s.sessionFrames.publish("created", session, session.hot);
       return c.json(session, 201);
     })

@@ -56,7 +56,8 @@ export class AgentSessionStore {
     private readonly now: Clock,
   ) {}
 
-  create(agent: string, userId: string, title: string | undefined): AgentSession {
+  /** A new session, unless the user already has `maxPerUser` open (409 naming the limit). */
+  create(agent: string, userId: string, title: string | undefined, maxPerUser: number): AgentSession {
     const at = this.now();
     const row: AgentSessionRow = {
       id: randomUUID(),
@@ -68,7 +69,17 @@ export class AgentSessionStore {
       createdAt: at,
       updatedAt: at,
     };
-    this.db.insert(agentSessions).values(row).run();
+    this.db.transaction((tx) => {
+      const open = tx.select({ n: count() }).from(agentSessions).where(eq(agentSessions.userId, userId)).get()?.n ?? 0;
+      if (open >= maxPerUser) {
+        throw new ApiError(
+          "conflict",
+          `You already have ${open} open sessions, the most one user may have (${maxPerUser}); delete one before creating another.`,
+          { limit: maxPerUser },
+        );
+      }
+      tx.insert(agentSessions).values(row).run();
+    });
     // A new session has no process yet.
     return this.present(row, false);
   }

@@ -60,9 +60,9 @@ export function listeningConfig(env: Record<string, string> = {}, dir = tempDir(
   return testConfig(dir, { KONUI_PORT: "0", KONSOLE_URL: "http://127.0.0.1:9", ...env });
 }
 
-export async function createHarness(options: { konsole?: FakeKonsole; clock?: TestClock } = {}): Promise<Harness> {
+export async function createHarness(options: { konsole?: FakeKonsole; clock?: TestClock; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = tempDir();
-  const config = testConfig(dir);
+  const config = testConfig(dir, options.env);
   const database = openDatabase(path.join(dir, "konui.sqlite"));
   const konsole = options.konsole ?? new FakeKonsole();
   const clock = options.clock ?? new TestClock();
