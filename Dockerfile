@@ -9,6 +9,7 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/konsole/package.json packages/konsole/
 COPY packages/konui/package.json packages/konui/
+COPY packages/dashboard/package.json packages/dashboard/
 COPY test/package.json test/
 COPY bench/package.json bench/
 RUN pnpm install --frozen-lockfile
@@ -29,7 +30,9 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
 CMD ["node", "--import", "tsx", "packages/konsole/src/main.ts"]
 
 FROM workspace AS konui
-RUN mkdir -p /data && chown node:node /data
+# konui serves the built dashboard from packages/dashboard/dist (KONUI_DASHBOARD_DIR's default).
+RUN cd packages/dashboard && node node_modules/vite/bin/vite.js build \
+ && mkdir -p /data && chown node:node /data
 USER node
 ENV KONUI_HOST=0.0.0.0 KONUI_PORT=7800 KONUI_DATA_DIR=/data NODE_ENV=production
 EXPOSE 7800

@@ -12,7 +12,7 @@ import { expect } from "vitest";
 import { createClaudeHome, type ClaudeHome } from "../support/claude-env.ts";
 import { startMessagesApi, type MessagesApi, type Scenario } from "../support/messages-api.ts";
 
-const ADMIN_PASSWORD = "e2e-admin-password";
+export const ADMIN_PASSWORD = "e2e-admin-password";
 
 export interface Answer<T> {
   status: number;
@@ -42,6 +42,8 @@ export interface StackOptions {
   scenario(home: ClaudeHome): Scenario;
   /** konsole variables on top of the stack's own (e.g. `KONSOLE_HOT_POOL_SIZE`). */
   konsoleEnv?: Record<string, string>;
+  /** konui variables on top of the stack's own (e.g. `KONUI_DASHBOARD_DIR`). */
+  konuiEnv?: Record<string, string>;
 }
 
 function freePort(): Promise<number> {
@@ -91,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         KONSOLE_SERVICE_TOKEN: serviceToken,
         ADMIN_PASSWORD,
         LOG_LEVEL: "silent",
+        ...options.konuiEnv,
       }),
       { logger: createLogger("silent"), print: () => {} },
     );

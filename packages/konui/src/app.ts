@@ -5,6 +5,8 @@ import { authenticate } from "./auth/guard.ts";
 import { internalRoutes } from "./auth/internal-routes.ts";
 import { loginRoutes } from "./auth/login-routes.ts";
 import { userRoutes } from "./auth/user-routes.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
+import { API_CSP } from "./dashboard/security-headers.ts";
 import { limitBodies } from "./http/body-limit.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import type { AppEnv } from "./http/context.ts";
@@ -40,9 +42,9 @@ function buildRoutes(s: Services) {
   const app = new Hono()
     .use("*", async (c, next) => {
       await next();
-      // JSON only: stored kontask HTML must never be rendered from an API response.
       c.header("X-Content-Type-Options", "nosniff");
-      c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      // Dashboard pages bring their own policy; everything else gets the API's.
+      if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", API_CSP);
     })
     .use("*", limitBodies(s.config))
     .get("/health", (c) =>
@@ -52,7 +54,8 @@ function buildRoutes(s: Services) {
     .route("/", browserLoginRoutes(s))
     .route("/", liveRoutes(s))
     .route("/internal", internalRoutes(s))
-    .route("/api", api);
+    .route("/api", api)
+    .route("/", dashboardRoutes(s.config.dashboardDir));
   app.onError(errorHandler(s.logger));
   app.notFound(notFoundHandler);
   return app;

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_SCRYPT_N } from "./auth/password.ts";
 
@@ -53,6 +54,7 @@ const EnvSchema = z.object({
   KONUI_SWEEP_INTERVAL_SEC: seconds(60, 1, 86_400),
   KONUI_TRUSTED_PROXIES: trustedProxies,
   KONUI_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  KONUI_DASHBOARD_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -74,6 +76,8 @@ export interface Config {
   /** Agent sessions one user may have open at once, over all agents. */
   maxSessionsPerUser: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /** The built dashboard (Vite's `dist`: index.html + assets/) served at `/`. */
+  dashboardDir: string;
   /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
   turnPollMs: number;
   /** scrypt N for new password hashes (tests lower it). */
@@ -83,6 +87,9 @@ export interface Config {
   /** Largest body of any other request (a kontask's HTML output may be ~2 MB). */
   maxJsonBytes: number;
 }
+
+/** The dashboard package's build output, found from this file's place in the workspace. */
+const bundledDashboardDir = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -111,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: e.KONUI_TRUSTED_PROXIES,
     maxSessionsPerUser: e.KONUI_MAX_SESSIONS_PER_USER,
     logLevel: e.LOG_LEVEL,
+    dashboardDir: path.resolve(e.KONUI_DASHBOARD_DIR ?? bundledDashboardDir),
     turnPollMs: 1_000,
     maxUploadBytes: 16 * 1024 * 1024,
     maxJsonBytes: 8 * 1024 * 1024,

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
@@ -60,6 +61,9 @@ export async function start(config: Config = loadConfig(), options: StartOptions
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, "konui listening");
+  if (!existsSync(path.join(config.dashboardDir, "index.html"))) {
+    logger.warn({ dashboardDir: config.dashboardDir }, "no built dashboard: pages answer 503 until `pnpm --filter @kon/dashboard build` runs");
+  }
 
   const stopSweeper = startTokenSweeper(services, config.sweepIntervalSec * 1000, logger);
   const consumer = new KonsoleConsumer({
