@@ -127,11 +127,11 @@ async function openLoginPage(page: Page): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await page.goto(`${konui.url}/login`);
     try {
-      await page.getByRole("textbox", { name: "Username" }).waitFor({ timeout: 10_000 });
+      await page.getByRole("textbox", { name: "Username" }).waitFor({ timeout: 5_000 });
       return;
     } catch (err) {
       if (attempt === 5) throw err;
-      stuck.push(`login page still "${(await page.locator("body").innerText()).trim().slice(0, 40)}" after 10 s; reloaded`);
+      stuck.push(`login page still "${(await page.locator("body").innerText()).trim().slice(0, 40)}" after 5 s; reloaded`);
     }
   }
 }
