@@ -1,10 +1,11 @@
 // A session of 2,000 messages vs one of 20: time to interactive of the session page in chromium.
 // Real konui (in-process, temp data dir) serves the built dashboard; the sessions are seeded
 // through konui's own send route (a fake konsole that finishes each turn at once) and its turn
-// recorder, so every row is written by the code that owns it. Each round opens a fresh browser context, logs in through the login
-// page, then loads the session page and, from inside the page, takes the time since navigation
-// start at the first animation frame where the log shows the session's last message and the
-// "Message" textbox takes focus; then it checks, untimed, that typing reaches the textbox.
+// recorder, so every row is written by the code that owns it. Each round opens a fresh browser
+// context, logs in through the login page, then loads the session page and, from inside the
+// page, takes the time since navigation start at the first animation frame where the log shows
+// the session's last message and the "Message" textbox takes focus; then it checks, untimed,
+// that typing reaches the textbox.
 // Interleaved rounds; asserts nothing. Run: tsx bench/dashboard-log.ts [rounds=5]
 
 import os from "node:os";
