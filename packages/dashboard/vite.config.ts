@@ -8,8 +8,8 @@ export default defineConfig({
   build: { outDir: "dist", assetsDir: "assets", emptyOutDir: true, sourcemap: false, target: "es2022" },
   server: {
     proxy: {
-      "/api": { target: konui, changeOrigin: true, ws: true },
-      "/health": { target: konui, changeOrigin: true },
+      "/api": { target: konui, ws: true },
+      "/health": { target: konui },
     },
   },
 });

@@ -2,6 +2,7 @@ import { useEffect } from "preact/hooks";
 import { app } from "./app-instance.ts";
 import { lazyPage } from "./components/lazy-page.tsx";
 import { Link } from "./components/link.tsx";
+import { PageBoundary } from "./components/page-boundary.tsx";
 import { Shell } from "./components/shell.tsx";
 import { KontasksPage } from "./pages/kontasks-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
@@ -78,7 +79,9 @@ export function Root() {
   if (path === "/login" || path === "/") return null;
   return (
     <Shell>
-      <Page path={path} isAdmin={isAdmin} />
+      <PageBoundary key={path}>
+        <Page path={path} isAdmin={isAdmin} />
+      </PageBoundary>
     </Shell>
   );
 }

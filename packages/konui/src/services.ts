@@ -12,6 +12,7 @@ import type { KonsoleApi } from "./konsole/client.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
 import { clientAddressResolver } from "./http/client-address.ts";
+import { requestOriginResolver, type RequestOrigin } from "./http/request-origin.ts";
 import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./logger.ts";
 import { FlagStore } from "./sessions/flags.ts";
@@ -50,6 +51,8 @@ export interface Services {
   throttle: LoginThrottle;
   /** Who sent a request: the socket's peer, or the client a trusted proxy names. */
   clientAddress: (c: Context) => string;
+  /** Where the browser addressed a request (through a trusted proxy's forwarded scheme and host). */
+  requestOrigin: (c: Context) => RequestOrigin;
   kontasks: KontaskStore;
   sessions: AgentSessionStore;
   sessionFrames: SessionFrames;
@@ -108,6 +111,7 @@ export function createServices(deps: ServiceDeps): Services {
     authenticator: createAuthenticator(users, accessTokens, processTokens),
     throttle: new LoginThrottle(db, now),
     clientAddress: clientAddressResolver(config.trustedProxies),
+    requestOrigin: requestOriginResolver(config.trustedProxies),
     kontasks: new KontaskStore(db, now),
     sessions,
     sessionFrames,

@@ -190,4 +190,24 @@ describe("over a real socket", () => {
     expect(logout.status).toBe(204);
     expect((await post("/api/auth/refresh", withCookie(next))).status).toBe(401);
   });
+
+  it("behind a trusted proxy, takes the browser's origin and https from X-Forwarded-Proto and -Host; never otherwise", async () => {
+    const forwarded = { "x-forwarded-proto": "https", "x-forwarded-host": "konui.example", origin: "https://konui.example" };
+    const login = (headers: Record<string, string>) =>
+      fetch(`${konui.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(credentials),
+      });
+
+    konui = await start(listeningConfig(), { konsole: new FakeKonsole(), logger: silentLogger, print: () => {} });
+    expect((await login(forwarded)).status).toBe(403);
+    await konui.stop();
+
+    konui = await start(listeningConfig({ KONUI_TRUSTED_PROXIES: "127.0.0.1" }), { konsole: new FakeKonsole(), logger: silentLogger, print: () => {} });
+    const proxied = await login(forwarded);
+    expect(proxied.status).toBe(200);
+    expect(refreshCookieOf(proxied).attributes).toContain("Secure");
+    expect((await login({ ...forwarded, origin: konui.url })).status).toBe(403);
+  });
 });

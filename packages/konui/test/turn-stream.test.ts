@@ -195,6 +195,19 @@ describe("tool calls", () => {
       ["toolu_cut", "error"],
     ]);
   });
+
+  it("keeps following the journal when a session is deleted while its turn still talks", async () => {
+    const turnId = await sendAsync("then delete");
+    running(turnId);
+    claude(turnId, assistant([{ type: "tool_use", id: "toolu_1", name: "Bash", input: {} }]));
+    await until(() => consumer.cursor === 2, "the first call");
+    expect((await h.call("DELETE", base(), { token: alice })).status).toBe(204);
+    claude(turnId, assistant([{ type: "tool_use", id: "toolu_2", name: "Bash", input: {} }], "m2"));
+    claude(turnId, delta("late"));
+    finish(turnId, "late");
+    await until(() => consumer.cursor === 5, "the entries after the delete");
+    expect(toolFrames().map((c) => c.id)).toEqual(["toolu_1"]);
+  });
 });
 
 describe("turn frames", () => {

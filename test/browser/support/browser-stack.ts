@@ -45,6 +45,9 @@ export function useBrowserStack(options: StackOptions): BrowserStack {
         await watch.page.context().close();
       }
       problems.push(...watch.problems);
+      if (context.task.result?.state === "fail" && watch.pending.size > 0) {
+        console.warn(`${watch.name}: still waiting for ${[...watch.pending].map((r) => `${r.method()} ${r.url()}`).join(", ")}`);
+      }
     }
     expect(problems, "console errors, page errors or dialogs").toEqual([]);
   });

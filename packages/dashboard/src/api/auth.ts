@@ -1,5 +1,5 @@
 import type { TokenResponse, User, Whoami } from "@kon/protocol";
-import { failureFromResponse, networkFailure } from "./errors.ts";
+import { failureFromResponse, networkFailure, REQUEST_TIMEOUT_MS } from "./errors.ts";
 
 type Listener = (user: User | null) => void;
 
@@ -20,9 +20,10 @@ async function post(path: string, body?: unknown): Promise<Response> {
       credentials: "same-origin",
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-  } catch {
-    throw networkFailure();
+  } catch (error) {
+    throw networkFailure(error);
   }
 }
 
@@ -102,8 +103,11 @@ export class AuthSession {
   private async adopt(answer: TokenResponse): Promise<User> {
     this.token = answer.access_token;
     this.schedule(Math.max(10, answer.expires_in * 0.8));
-    const res = await fetch("/api/me", { headers: { authorization: `Bearer ${answer.access_token}` } }).catch(() => {
-      throw networkFailure();
+    const res = await fetch("/api/me", {
+      headers: { authorization: `Bearer ${answer.access_token}` },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    }).catch((error: unknown) => {
+      throw networkFailure(error);
     });
     const body = await readJson(res);
     if (!res.ok) throw failureFromResponse(res.status, body);

@@ -1,5 +1,5 @@
 import type { AuthSession } from "./auth.ts";
-import { failureFromResponse, networkFailure } from "./errors.ts";
+import { failureFromResponse, networkFailure, REQUEST_TIMEOUT_MS } from "./errors.ts";
 
 export type Query = Record<string, string | number | undefined | null>;
 
@@ -73,9 +73,11 @@ export class ApiClient {
       body = JSON.stringify(options.json);
     }
     try {
-      return await fetch(withQuery(path, options.query), { method, headers, body, credentials: "same-origin" });
-    } catch {
-      throw networkFailure();
+      // Uploads of up to 10 MB may take longer than an ordinary request on a slow link.
+      const signal = AbortSignal.timeout(options.form ? 4 * REQUEST_TIMEOUT_MS : REQUEST_TIMEOUT_MS);
+      return await fetch(withQuery(path, options.query), { method, headers, body, credentials: "same-origin", signal });
+    } catch (error) {
+      throw networkFailure(error);
     }
   }
 }

@@ -53,8 +53,13 @@ export function failureFromResponse(status: number, body: unknown): ApiFailure {
   return new ApiFailure(status, status >= 500 ? "internal" : "bad_request", message);
 }
 
-export const networkFailure = (): ApiFailure =>
-  new ApiFailure(0, "network", "konui cannot be reached. Check your connection and try again.");
+/** How long a request may go unanswered before the page says so instead of waiting forever. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export const networkFailure = (error?: unknown): ApiFailure =>
+  error instanceof DOMException && error.name === "TimeoutError"
+    ? new ApiFailure(0, "network", "konui did not answer in time. Try again in a moment.")
+    : new ApiFailure(0, "network", "konui cannot be reached. Check your connection and try again.");
 
 export function messageOf(error: unknown): string {
   if (error instanceof ApiFailure) return error.message;

@@ -53,13 +53,10 @@ function MessageArticleView({ message, toolCalls, agent, isAdmin }: Props) {
         </ul>
       )}
       {message.error && (
-        <div class="turn-error" role="alert">
-          <span>{message.error.message}</span>
+        <div class="turn-error">
+          <p role="alert">{message.error.message}</p>
           {isAdmin && message.error.code === "max_turns" && (
-            <>
-              {" "}
-              <Link href={`/admin/guardrails?agent=${encodeURIComponent(agent)}`}>Edit guardrails</Link>
-            </>
+            <Link href={`/admin/guardrails?agent=${encodeURIComponent(agent)}`}>Edit guardrails</Link>
           )}
         </div>
       )}

@@ -2,12 +2,14 @@ import { useState } from "preact/hooks";
 import { app } from "../app-instance.ts";
 import { messageOf } from "../api/errors.ts";
 import { ErrorNote } from "../components/error-note.tsx";
+import { useStore } from "../store/use-store.ts";
 
 export function LoginPage() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const problem = useStore(app.store, (s) => s.authProblem);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -40,7 +42,7 @@ export function LoginPage() {
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
         </label>
-        <ErrorNote message={error} />
+        <ErrorNote message={error ?? problem} />
         <button type="submit" class="primary" disabled={busy}>
           Log in
         </button>

@@ -22,7 +22,7 @@ function SessionHeader({ agent, sessionId }: { agent: string; sessionId: string 
   return (
     <div class="session-head">
       <Link href={`/sessions/${encodeURIComponent(agent)}`} class="back">
-        ← {agent} sessions
+        ← {agent}
       </Link>
       {renaming ? (
         <RenameForm title={session?.title ?? null} onSave={(t) => app.renameSession(agent, sessionId, t)} onDone={() => setRenaming(false)} />

@@ -37,6 +37,8 @@ export interface KontaskListState {
 
 export interface AppState {
   auth: "checking" | "signed-out" | "signed-in";
+  /** Why the page could not tell whether the person is still logged in. */
+  authProblem: string | null;
   user: User | null;
   connection: ConnectionState;
   sessions: Readonly<Record<string, SessionListState>>;
@@ -47,6 +49,7 @@ export interface AppState {
 
 const initialState: AppState = {
   auth: "checking",
+  authProblem: null,
   user: null,
   connection: "offline",
   sessions: {},
@@ -64,9 +67,8 @@ export class App {
     token: () => this.auth.accessToken,
     renew: () => this.auth.refresh(),
     onFrame: (frame) => this.receive(frame),
-    onConnected: (reconnect) => {
-      if (reconnect) void this.catchUp();
-    },
+    // Every (re)connection reads back what the socket may have missed before `hello`.
+    onConnected: () => void this.catchUp(),
     onState: (connection) => this.store.update((s) => (s.connection === connection ? s : { ...s, connection })),
     onSignedOut: () => this.auth.clear(),
   });
@@ -74,7 +76,7 @@ export class App {
 
   constructor() {
     this.auth.onChange((user) => {
-      this.store.update((s) => ({ ...s, user, auth: user ? "signed-in" : "signed-out" }));
+      this.store.update((s) => ({ ...s, user, auth: user ? "signed-in" : "signed-out", authProblem: null }));
       if (user) this.live.start();
       else this.signedOut();
     });
@@ -88,8 +90,8 @@ export class App {
     try {
       const ok = await this.auth.refresh();
       if (!ok) this.set((s) => ({ ...s, auth: "signed-out" }));
-    } catch {
-      this.set((s) => ({ ...s, auth: "signed-out" }));
+    } catch (error) {
+      this.set((s) => ({ ...s, auth: "signed-out", authProblem: messageOf(error) }));
     }
   }
 
@@ -261,7 +263,8 @@ export class App {
   /** After a dropped connection, a reload or a suspended tab: read back what frames may have been missed. */
   private async catchUp(): Promise<void> {
     await this.refreshOpenSession();
-    const agents = Object.keys(this.store.get().sessions);
+    const open = this.store.get().log?.agent;
+    const agents = Object.keys(this.store.get().sessions).filter((agent) => agent !== open);
     await Promise.all(agents.map((agent) => this.loadSessions(agent)));
     const { filters } = this.store.get().kontasks;
     if (this.store.get().kontasks.list.length > 0) await this.loadKontasks(filters);
@@ -280,7 +283,8 @@ export class App {
   private receive(frame: DashboardServerFrame): void {
     switch (frame.type) {
       case "hello":
-        return;
+        // After 4005 (role changed) the same login reconnects and sees what its new role allows.
+        return this.set((s) => (s.user && s.user.role !== frame.user.role ? { ...s, user: { ...s.user, role: frame.user.role } } : s));
       case "session":
         return this.applySessionFrame(frame.action, frame.session);
       case "kontask":

@@ -10,37 +10,31 @@ import { noStore, tokenResponse } from "./token-response.ts";
 
 const COOKIE_PATH = "/api/auth";
 
-const overHttps = (c: Context): boolean => new URL(c.req.url).protocol === "https:";
-
-function setRefreshCookie(c: Context, issued: IssuedRefreshToken): void {
-  setCookie(c, REFRESH_COOKIE, issued.token, {
-    httpOnly: true,
-    sameSite: "Strict",
-    path: COOKIE_PATH,
-    secure: overHttps(c),
-    maxAge: issued.maxAgeSec,
-  });
-}
-
-function clearRefreshCookie(c: Context): void {
-  deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: "Strict", secure: overHttps(c) });
-}
-
-/** A browser sends `Origin` on these POSTs; one that names another site is a forged request. */
-const sameOriginOnly: MiddlewareHandler = async (c, next) => {
-  noStore(c);
-  const origin = c.req.header("origin");
-  if (origin !== undefined && origin !== new URL(c.req.url).origin) {
-    throw new ApiError("forbidden", "Cross-origin request refused");
-  }
-  await next();
-};
-
 /**
  * Browser logins that survive a reload: `login` answers an access token and sets the httpOnly
  * refresh cookie, `refresh` rotates it for a new access token, `logout` revokes it.
  */
 export function browserLoginRoutes(s: Services) {
+  const setRefreshCookie = (c: Context, issued: IssuedRefreshToken): void => {
+    setCookie(c, REFRESH_COOKIE, issued.token, {
+      httpOnly: true,
+      sameSite: "Strict",
+      path: COOKIE_PATH,
+      secure: s.requestOrigin(c).https,
+      maxAge: issued.maxAgeSec,
+    });
+  };
+  const clearRefreshCookie = (c: Context): void => {
+    deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: "Strict", secure: s.requestOrigin(c).https });
+  };
+  /** A browser sends `Origin` on these POSTs; one that names another site is a forged request. */
+  const sameOriginOnly: MiddlewareHandler = async (c, next) => {
+    noStore(c);
+    const origin = c.req.header("origin");
+    if (origin !== undefined && origin !== s.requestOrigin(c).origin) throw new ApiError("forbidden", "Cross-origin request refused");
+    await next();
+  };
+
   return new Hono()
     .use("/api/auth/*", sameOriginOnly)
     .post("/api/auth/login", async (c) => {

@@ -11,12 +11,7 @@ const unmapped = (address: string): string => address.replace(/^::ffff:(?=\d+\.\
  * trusted is the client. Without trusted proxies the header is ignored.
  */
 export function clientAddressResolver(trusted: readonly TrustedProxy[]): (c: Context) => string {
-  const list = new BlockList();
-  for (const proxy of trusted) list.addSubnet(proxy.address, proxy.prefix, proxy.family);
-  const isTrusted = (address: string): boolean => {
-    const family = isIP(address);
-    return family !== 0 && list.check(address, family === 6 ? "ipv6" : "ipv4");
-  };
+  const isTrusted = trustedProxyCheck(trusted);
   return (c) => {
     let address = peerAddress(c);
     if (trusted.length === 0) return address;
@@ -30,8 +25,18 @@ export function clientAddressResolver(trusted: readonly TrustedProxy[]): (c: Con
   };
 }
 
+/** Whether an address is one of the trusted proxies. */
+export function trustedProxyCheck(trusted: readonly TrustedProxy[]): (address: string) => boolean {
+  const list = new BlockList();
+  for (const proxy of trusted) list.addSubnet(proxy.address, proxy.prefix, proxy.family);
+  return (address) => {
+    const family = isIP(address);
+    return family !== 0 && list.check(address, family === 6 ? "ipv6" : "ipv4");
+  };
+}
+
 /** The peer address of the socket; "local" for in-process requests. */
-function peerAddress(c: Context): string {
+export function peerAddress(c: Context): string {
   try {
     const address = getConnInfo(c).remote.address;
     return address ? unmapped(address) : "local";

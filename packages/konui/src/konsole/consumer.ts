@@ -2,7 +2,7 @@ import { KonsoleServerFrame, type JournalEntry, type KonsoleClientFrame } from "
 import WebSocket from "ws";
 import type { Db } from "../db/open.ts";
 import type { Logger } from "../logger.ts";
-import { isFinished, type TurnRecorder } from "../sessions/turn-recorder.ts";
+import type { TurnRecorder } from "../sessions/turn-recorder.ts";
 import { loadCursor, saveCursor } from "./cursor-store.ts";
 import type { TurnStream } from "./turn-stream.ts";
 
@@ -141,7 +141,6 @@ export class KonsoleConsumer {
     const { recorder, stream } = this.options;
     if (entry.payload.type === "turn") {
       recorder.record(entry.payload.turn, (tx) => saveCursor(tx, entry.cursor));
-      if (isFinished(entry.payload.turn)) stream.end(entry.turnId);
     } else {
       stream.observe(entry, (tx) => saveCursor(tx, entry.cursor));
     }

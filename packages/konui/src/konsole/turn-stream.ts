@@ -73,15 +73,13 @@ function toolOutcomes(event: ClaudeEvent): ToolOutcome[] {
  * `progress` pieces of the reply (kept in PartialReplies) and tool calls (stored, sent as `tool`).
  */
 export class TurnStream {
-  /** Whose session each running turn is in, so a delta costs no query. */
-  private readonly owners = new Map<string, { agent: string; userId: string }>();
-
   constructor(private readonly deps: TurnStreamDeps) {}
 
   /** Applies one entry; `alsoInTransaction` commits with its writes. Frames go out after the commit. */
   observe(entry: JournalEntry, alsoInTransaction: (tx: Tx) => void): void {
     const event = entry.payload.type === "claude" && entry.payload.line.kind === "event" ? entry.payload.line.event : undefined;
-    const owner = event ? this.ownerOf(entry.sessionId, entry.turnId) : undefined;
+    // Looked up again for every line (a primary-key read): the session may be deleted mid-turn.
+    const owner = event ? this.ownerOf(entry.sessionId) : undefined;
     if (!event || !owner) {
       this.deps.db.transaction((tx) => alsoInTransaction(tx));
       return;
@@ -106,11 +104,6 @@ export class TurnStream {
     if (progress) this.deps.hub.publish({ type: "progress", ...base, turnId: entry.turnId, ...progress }, audience);
   }
 
-  /** The turn is over: nothing more to remember about it. */
-  end(turnId: string): void {
-    this.owners.delete(turnId);
-  }
-
   private progressOf(turnId: string, event: ClaudeEvent): Pick<Extract<DashboardServerFrame, { type: "progress" }>, "text" | "offset"> | undefined {
     const started = messageStart(event);
     if (started) this.deps.partials.startMessage(turnId, started.id);
@@ -121,15 +114,11 @@ export class TurnStream {
     return this.deps.partials.appendFallback(turnId, text, event.message.id);
   }
 
-  private ownerOf(sessionId: string, turnId: string): { agent: string; userId: string } | undefined {
-    const known = this.owners.get(turnId);
-    if (known) return known;
-    const session = this.deps.db
+  private ownerOf(sessionId: string): { agent: string; userId: string } | undefined {
+    return this.deps.db
       .select({ agent: agentSessions.agent, userId: agentSessions.userId })
       .from(agentSessions)
       .where(eq(agentSessions.id, sessionId))
       .get();
-    if (session) this.owners.set(turnId, session);
-    return session;
   }
 }
