@@ -71,7 +71,23 @@ function jsonRequest(method: string, bearer: string, body?: unknown): RequestIni
   };
 }
 
+const portTaken = (err: unknown): boolean => (err as NodeJS.ErrnoException | undefined)?.code === "EADDRINUSE";
+
+/**
+ * konui must know konsole's port before konsole listens, so the port is picked first; another
+ * program on the machine may take it in between, and then the whole stack starts again.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce(options);
+    } catch (err) {
+      if (!portTaken(err) || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function startStackOnce(options: StackOptions): Promise<Stack> {
   const serviceToken = randomBytes(24).toString("hex");
   const home = createClaudeHome();
   const api = await startMessagesApi({ scenario: options.scenario(home) });
@@ -145,7 +161,7 @@ function stackOf(parts: Pick<Stack, "home" | "api" | "konui" | "konsole" | "serv
 }
 
 /** Polls `probe` every 100 ms until it returns something, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = await probe();

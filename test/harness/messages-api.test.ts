@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  createGate,
+  held,
   loopForever,
   memory,
   startMessagesApi,
@@ -167,6 +169,21 @@ describe("the Messages API stand-in over HTTP", () => {
     const unknownRoutes = unknown.map((request) => [request.method, request.path, request.query]);
     expect(unknownRoutes).toEqual([["GET", "/v1/models", "limit=5"]]);
     expect(api.requests.map((request) => request.route)).toEqual(["probe", "probe", "count_tokens", "unknown"]);
+  });
+
+  it("holds a reply until its gate opens", async () => {
+    const gate = createGate();
+    api.setScenario(held(() => textReply("let through"), gate));
+    let answered = false;
+    const pending = post("/v1/messages", { ...ask, messages: [user("hi")] }).then(async (response) => {
+      answered = true;
+      return response.json();
+    });
+    await expect.poll(() => api.requests.length, { timeout: 60_000 }).toBe(1);
+    expect(api.requests[0]?.status).toBeUndefined();
+    expect(answered).toBe(false);
+    gate.open();
+    expect(await pending).toMatchObject({ content: [{ type: "text", text: "let through" }] });
   });
 
   it("survives a client that goes away in the middle of a slow stream", async () => {

@@ -22,6 +22,8 @@ export interface ReplyTiming {
   firstByteDelayMs?: number;
   /** Wait this long before each delta of a stream (a slow stream). */
   deltaDelayMs?: number;
+  /** Send nothing until this settles (a stream held until the test says so). */
+  hold?: Promise<unknown>;
 }
 
 export interface ToolUseRequest {

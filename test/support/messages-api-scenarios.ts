@@ -61,6 +61,23 @@ export function slow(scenario: Scenario, timing: ReplyTiming = { firstByteDelayM
   return (request) => withTiming(scenario(request), timing);
 }
 
+/** A latch a test opens when it is ready; `held` replies wait for it. */
+export interface Gate {
+  readonly opened: Promise<void>;
+  open(): void;
+}
+
+export function createGate(): Gate {
+  let open = (): void => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** The same answers as `scenario`, each held back until `gate` opens. */
+export function held(scenario: Scenario, gate: Gate): Scenario {
+  return (request) => ({ ...scenario(request), hold: gate.opened });
+}
+
 export function overloaded(): Scenario {
   return () => overloadedReply();
 }

@@ -122,6 +122,7 @@ export async function startMessagesApi(options: MessagesApiOptions = {}): Promis
     const n = ++idCounter;
     const requestId = `req_standin_${n}`;
     if (reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs, undefined, { signal });
+    if (reply.hold) await untilSettledOrAborted(reply.hold, signal);
     if (reply.kind === "error") {
       record.status = reply.status;
       sendJson(res, reply.status, errorBody(reply, requestId), requestId);
@@ -231,6 +232,18 @@ export async function startMessagesApi(options: MessagesApiOptions = {}): Promis
       await closed;
     },
   };
+}
+
+function untilSettledOrAborted(hold: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, { once: true });
+    void hold.finally(() => {
+      signal.removeEventListener("abort", abort);
+      resolve();
+    });
+  });
 }
 
 function signalAborted(error: unknown): boolean {

@@ -15,6 +15,7 @@ import {
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { claudeCredentialsOf } from "./claude/credentials.ts";
 import type { KonsoleConfig } from "./config.ts";
 import { JournalStream } from "./http/journal-stream.ts";
 import { requireServiceToken } from "./http/service-token.ts";
@@ -70,6 +71,7 @@ export function createApp({ config, supervisor, journal, logger }: AppDeps) {
         service: "konsole",
         version: KONSOLE_VERSION,
         uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+        credentials: claudeCredentialsOf(config.childEnv),
       };
       return c.json(health, 200);
     })

@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   CLAUDE_BIN: z.string().min(1).optional(),
   KONSOLE_MAX_PROCESSES: positiveInt.max(256).default(4),
   KONSOLE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(100),
+  KONSOLE_USER_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).optional(),
   KONSOLE_ALLOWED_TOOLS: z.string().default(DEFAULT_ALLOWED_TOOLS).pipe(toolList),
   KONSOLE_PERMISSION_MODE: PermissionMode.optional(),
   KONSOLE_STOP_GRACE_MS: positiveInt.default(5_000),
@@ -75,6 +76,8 @@ export interface KonsoleConfig {
   claudeBin: string;
   maxProcesses: number;
   queueLimit: number;
+  /** Waiting turns one user may have; at most `queueLimit`, half of it by default, so others always find room. */
+  userQueueLimit: number;
   defaultAllowedTools: string[];
   defaultPermissionMode: PermissionMode | undefined;
   /** After SIGTERM to a process group, how long before SIGKILL; also the wait for a `result` after an interrupt. */
@@ -129,6 +132,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
     throw new ConfigError(`konsole: invalid configuration\n${problems.join("\n")}`);
   }
   const vars = parsed.data;
+  if (vars.KONSOLE_USER_QUEUE_LIMIT !== undefined && vars.KONSOLE_USER_QUEUE_LIMIT > vars.KONSOLE_QUEUE_LIMIT) {
+    throw new ConfigError(
+      `konsole: invalid configuration\n  KONSOLE_USER_QUEUE_LIMIT: must not exceed KONSOLE_QUEUE_LIMIT (${vars.KONSOLE_QUEUE_LIMIT})`,
+    );
+  }
   const dataDir = path.resolve(vars.KONSOLE_DATA_DIR);
   return {
     port: vars.KONSOLE_PORT,
@@ -139,6 +147,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
     claudeBin: resolveClaudeBin(vars.CLAUDE_BIN),
     maxProcesses: vars.KONSOLE_MAX_PROCESSES,
     queueLimit: vars.KONSOLE_QUEUE_LIMIT,
+    userQueueLimit: vars.KONSOLE_USER_QUEUE_LIMIT ?? Math.ceil(vars.KONSOLE_QUEUE_LIMIT / 2),
     defaultAllowedTools: vars.KONSOLE_ALLOWED_TOOLS,
     defaultPermissionMode: vars.KONSOLE_PERMISSION_MODE,
     stopGraceMs: vars.KONSOLE_STOP_GRACE_MS,

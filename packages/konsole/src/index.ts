@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { WebSocketServer } from "ws";
 import { createApp } from "./app.ts";
+import { claudeCredentialsOf, NO_CREDENTIALS_HINT } from "./claude/credentials.ts";
 import { loadConfig, type KonsoleConfig } from "./config.ts";
 import { openDatabase } from "./journal/database.ts";
 import { SessionStore } from "./journal/session-store.ts";
@@ -32,6 +33,7 @@ export interface RunningKonsole {
 /** Opens the journal, closes what a previous life left open, and serves HTTP + WebSocket. */
 export async function start(config: KonsoleConfig = loadConfig(), options: StartOptions = {}): Promise<RunningKonsole> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  if (claudeCredentialsOf(config.childEnv) === "none") logger.warn(NO_CREDENTIALS_HINT);
   const database = openDatabase(config.dataDir);
   tightenDirIfPresent(workspacesRoot(config.dataDir));
   const journal = new TurnJournal(database.db);
@@ -52,12 +54,21 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
 
   const app = createApp({ config, supervisor, journal, logger });
   const wss = new WebSocketServer({ noServer: true });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
-      resolve(listening),
-    );
-    listening.once("error", reject);
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
+        resolve(listening),
+      );
+      listening.once("error", reject);
+    });
+  } catch (err) {
+    // A port in use leaves no pool process, timer or open database behind.
+    await supervisor.stop();
+    wss.close();
+    database.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, "konsole listening");

@@ -102,7 +102,7 @@ describe("bad input", () => {
     await expectError(await h.request("GET", `/turns/${turn.id}/events?limit=0`), 400, "bad_request");
     await expectError(await h.request("GET", `/turns/${turn.id}/events?limit=abc`), 400, "bad_request");
     await expectError(await h.request("POST", "/sessions/paging/turns?wait=maybe", turnBody), 400, "bad_request");
-  }, 60_000);
+  }, 240_000);
 
   it("unknown sessions and routes are 404s", async () => {
     await expectError(await h.request("GET", "/sessions/never-seen"), 404, "not_found");
@@ -121,5 +121,5 @@ describe("ending a session", () => {
     expect(response.status).toBe(204);
     await expectError(await h.request("GET", "/sessions/ending"), 404, "not_found");
     expect((await h.request("GET", `/turns/${turn.id}`)).status).toBe(200);
-  }, 60_000);
+  }, 240_000);
 });

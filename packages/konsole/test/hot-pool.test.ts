@@ -11,7 +11,7 @@ describe("the pre-warmed pool", () => {
   const h = useKonsoleHarness({ env: { KONSOLE_HOT_POOL_SIZE: "2", KONSOLE_MAX_PROCESSES: "4" } });
 
   it("warms up to its target, serves a new conversation from it and refills", async () => {
-    await expect.poll(async () => idlePool(await h.hotStatus()).length, { timeout: 30_000, interval: 200 }).toBe(2);
+    await expect.poll(async () => idlePool(await h.hotStatus()).length, { timeout: 60_000, interval: 200 }).toBe(2);
     const warm = await h.hotStatus();
     expect(warm).toMatchObject({ poolSize: 2, targetSize: 2, activeSessions: 0 });
     expect(h.konui.issued.filter((entry) => entry.pooled)).toHaveLength(2);
@@ -25,33 +25,33 @@ describe("the pre-warmed pool", () => {
     expect(token?.request.userId).toBe("user-5");
     expect(path.basename((await h.session("pooled-1")).cwd)).toBe(`hot-${first.claudeSessionId}`);
 
-    await expect.poll(async () => idlePool(await h.hotStatus()).length, { timeout: 30_000, interval: 200 }).toBe(2);
+    await expect.poll(async () => idlePool(await h.hotStatus()).length, { timeout: 60_000, interval: 200 }).toBe(2);
     const refilled = await h.hotStatus();
     expect(refilled.activeSessions).toBe(1);
     expect(refilled.processes.filter((entry) => entry.sessionId === null).map((entry) => entry.pid)).not.toContain(first.pid);
 
     const second = await h.hotPrompt("pooled-1", { text: "What number?", userId: "user-5" });
     expect(second).toMatchObject({ reply: "The number is 5", pid: first.pid, claudeSessionId: first.claudeSessionId });
-  }, 90_000);
+  }, 240_000);
 
   it("changes its target at run time", async () => {
     const before = await h.hotStatus();
     const response = await h.request("PUT", "/hot/config", { targetSize: 0 });
     expect(response.status).toBe(200);
     expect(((await response.json()) as HotStatus).targetSize).toBe(0);
-    await expect.poll(async () => (await h.hotStatus()).poolSize, { timeout: 15_000 }).toBe(0);
-    await expect.poll(async () => (await h.hotStatus()).processes.filter((entry) => entry.sessionId === null), { timeout: 15_000 }).toEqual([]);
+    await expect.poll(async () => (await h.hotStatus()).poolSize, { timeout: 60_000 }).toBe(0);
+    await expect.poll(async () => (await h.hotStatus()).processes.filter((entry) => entry.sessionId === null), { timeout: 60_000 }).toEqual([]);
     for (const entry of before.processes.filter((process) => process.sessionId === null)) expect(processGroupAlive(entry.pid ?? 0)).toBe(false);
     // The bound process is not part of the pool.
     expect((await h.session("pooled-1")).hot).toBe(true);
     expect((await h.request("PUT", "/hot/config", { targetSize: 99 })).status).toBe(400);
-  }, 60_000);
+  }, 240_000);
 });
 
 describe("a pool that follows demand", () => {
   const h = useKonsoleHarness({ env: { KONSOLE_HOT_POOL_SIZE: "1" } });
   const warmWith = async (maxTurns: number) => {
-    await expect.poll(async () => idlePool(await h.hotStatus()).map((entry) => entry.maxTurns), { timeout: 30_000, interval: 200 }).toEqual([maxTurns]);
+    await expect.poll(async () => idlePool(await h.hotStatus()).map((entry) => entry.maxTurns), { timeout: 60_000, interval: 200 }).toEqual([maxTurns]);
     const [warm] = idlePool(await h.hotStatus());
     if (!warm) throw new Error("no warm pool process");
     return warm;
@@ -65,11 +65,11 @@ describe("a pool that follows demand", () => {
 
     // Nobody wants a 50 now: it is retired and a 20 is warmed in its place.
     const warm20 = await warmWith(20);
-    await expect.poll(() => processGroupAlive(warm50.pid ?? 0), { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => processGroupAlive(warm50.pid ?? 0), { timeout: 60_000 }).toBe(false);
     const next = await h.hotPrompt("demand-2", { text: "Remember 21", maxTurns: 20 });
     expect(next).toMatchObject({ status: "succeeded", pid: warm20.pid, claudeSessionId: warm20.claudeSessionId });
     await warmWith(20);
-  }, 90_000);
+  }, 240_000);
 });
 
 describe("a crash loop", () => {
@@ -90,7 +90,7 @@ describe("a crash loop", () => {
           if (status.refill.backoffUntil) expect(Date.parse(status.refill.backoffUntil)).toBeGreaterThan(0);
           return status.refill.stopped;
         },
-        { timeout: 30_000, interval: 20 },
+        { timeout: 60_000, interval: 20 },
       )
       .toBe(true);
     const stopped = await h.hotStatus();
@@ -104,8 +104,8 @@ describe("a crash loop", () => {
 
     const restarted = (await (await h.request("PUT", "/hot/config", { targetSize: 1 })).json()) as HotStatus;
     expect(restarted.refill.stopped).toBe(false);
-    await expect.poll(async () => (await h.hotStatus()).refill.stopped, { timeout: 30_000 }).toBe(true);
-  }, 60_000);
+    await expect.poll(async () => (await h.hotStatus()).refill.stopped, { timeout: 60_000 }).toBe(true);
+  }, 240_000);
 });
 
 describe("the process cap", () => {
@@ -132,5 +132,5 @@ describe("the process cap", () => {
     const cold = await h.runTurn("cap-d", { text: "Remember 4" });
     expect(cold.status).toBe("succeeded");
     expect((await h.hotStatus()).processes.length).toBeLessThanOrEqual(1);
-  }, 120_000);
+  }, 240_000);
 });

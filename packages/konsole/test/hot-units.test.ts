@@ -56,6 +56,20 @@ describe("process slots", () => {
     slots.release();
     expect(freed).toBe(1);
   });
+
+  it("gives a freed slot to the user served longest ago, not to the longest backlog", async () => {
+    const slots = new ProcessSlots(1);
+    expect(slots.tryAcquire("hog")).toBe(true);
+    const order: string[] = [];
+    const wait = (owner: string) => slots.acquire(owner).then(() => order.push(owner));
+    const all = [wait("hog"), wait("hog"), wait("hog"), wait("alice"), wait("bob"), wait("alice")];
+    for (let i = 0; i < all.length; i++) {
+      slots.release();
+      await Promise.resolve();
+    }
+    await Promise.all(all);
+    expect(order).toEqual(["alice", "bob", "hog", "alice", "hog", "hog"]);
+  });
 });
 
 describe("upload names", () => {

@@ -33,19 +33,32 @@ let home: ClaudeHome;
 let konui: KonuiStandIn;
 let dataDir: string;
 let env: Record<string, string>;
-let url: string;
+let url = "";
 const children: ChildProcess[] = [];
 
+/**
+ * Starts konsole on a port that was free a moment ago; should another program take it in
+ * between, it tries again on another.
+ */
 async function launchKonsole(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], { cwd: packageDir, env, stdio: ["ignore", "ignore", "pipe"] });
-  children.push(child);
-  for (let i = 0; i < 300; i++) {
-    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (healthy) return child;
-    if (child.exitCode !== null) throw new Error(`konsole exited with ${child.exitCode}`);
-    await sleep(100);
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    env = { ...env, KONSOLE_PORT: String(port) };
+    url = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], { cwd: packageDir, env, stdio: ["ignore", "ignore", "pipe"] });
+    children.push(child);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+      if (healthy) return child;
+      if (child.exitCode !== null) break;
+      await sleep(100);
+    }
+    if (child.exitCode === null) throw new Error("konsole did not become healthy");
+    if (!stderr.includes("EADDRINUSE") || attempt >= 5) throw new Error(`konsole exited with ${child.exitCode}: ${stderr.slice(-500)}`);
   }
-  throw new Error("konsole did not become healthy");
 }
 
 function call(method: string, route: string, body?: unknown): Promise<Response> {
@@ -61,10 +74,8 @@ beforeAll(async () => {
   home = createClaudeHome();
   konui = await startKonuiStandIn(SERVICE_TOKEN);
   dataDir = realpathSync(mkdtempSync(path.join(tmpdir(), "konsole-restart-")));
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  env = { ...konsoleEnvFor(api, home, konui.url, dataDir), KONSOLE_PORT: String(port) };
-}, 60_000);
+  env = konsoleEnvFor(api, home, konui.url, dataDir);
+}, 240_000);
 
 /** SIGTERM (a graceful stop) or SIGKILL, and waits for the exit. */
 async function endKonsole(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -89,7 +100,7 @@ async function waitForPool(): Promise<HotStatus["processes"][number]> {
         warm = status.processes.find((entry) => entry.sessionId === null && entry.state === "idle");
         return warm !== undefined;
       },
-      { timeout: 30_000, interval: 100 },
+      { timeout: 60_000, interval: 100 },
     )
     .toBe(true);
   if (!warm) throw new Error("no warm pool process");
@@ -105,7 +116,7 @@ async function startRunningTurn(route: string): Promise<Turn> {
         running = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
         return running.status === "running" && running.pid !== null;
       },
-      { timeout: 30_000, interval: 100 },
+      { timeout: 60_000, interval: 100 },
     )
     .toBe(true);
   if (!running) throw new Error("the turn never ran");
@@ -127,7 +138,7 @@ describe("a konsole killed mid-turn", () => {
     const first = await launchKonsole();
     const running = await startRunningTurn("/sessions/crash/turns");
     const eventCount = async () => ((await (await call("GET", `/turns/${running.id}/events?limit=1000`)).json()) as { entries: unknown[] }).entries.length;
-    await expect.poll(eventCount, { timeout: 30_000, interval: 100 }).toBeGreaterThan(4);
+    await expect.poll(eventCount, { timeout: 60_000, interval: 100 }).toBeGreaterThan(4);
     const pid = running.pid ?? 0;
     const processId = konui.issued.at(-1)?.request.processId ?? "";
     await endKonsole(first, "SIGKILL");
@@ -138,11 +149,11 @@ describe("a konsole killed mid-turn", () => {
     expect(closed).toMatchObject({ status: "failed", recovered: false, error: { code: "supervisor_restarted", message: "konsole restarted during this turn" } });
     expect(closed.reply).toContain("Still working");
     expect(closed.figures?.toolCallCount ?? 0).toBeGreaterThan(0);
-    await expect.poll(() => processAlive(pid), { timeout: 15_000 }).toBe(false);
-    await expect.poll(() => findTaggedProcesses(processId), { timeout: 15_000 }).toEqual([]);
+    await expect.poll(() => processAlive(pid), { timeout: 60_000 }).toBe(false);
+    await expect.poll(() => findTaggedProcesses(processId), { timeout: 60_000 }).toEqual([]);
 
     api.setScenario(() => ({ kind: "text", text: "fresh" }) as never);
-  }, 120_000);
+  }, 240_000);
 
   it("ends the hot processes it left, idle or busy, and closes their turns", async () => {
     api.setScenario(loopForever());
@@ -158,8 +169,8 @@ describe("a konsole killed mid-turn", () => {
     await launchKonsole();
     const closed = (await (await call("GET", `/turns/${running.id}`)).json()) as Turn;
     expect(closed).toMatchObject({ status: "failed", recovered: false, error: { code: "supervisor_restarted" } });
-    await expect.poll(() => pids.map(processAlive), { timeout: 15_000 }).toEqual([false, false]);
-  }, 120_000);
+    await expect.poll(() => pids.map(processAlive), { timeout: 60_000 }).toEqual([false, false]);
+  }, 240_000);
 });
 
 describe("process tokens across a konsole's life", () => {
@@ -183,7 +194,7 @@ describe("process tokens across a konsole's life", () => {
     await endKonsole(konsole, "SIGTERM");
     expect(konsole.exitCode).toBe(0);
     expect(unrevoked()).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it("a konsole killed with -9 revokes, at its next start, the tokens of a busy hot and an idle pool process", async () => {
     await launchKonsole();
@@ -203,6 +214,6 @@ describe("process tokens across a konsole's life", () => {
     // Revoked before konsole answers at all.
     expect(busyToken?.revokedAt).not.toBeNull();
     expect(poolToken?.revokedAt).not.toBeNull();
-    await expect.poll(() => [busy.pid ?? 0, pooled.pid ?? 0].map(processAlive), { timeout: 15_000 }).toEqual([false, false]);
-  }, 120_000);
+    await expect.poll(() => [busy.pid ?? 0, pooled.pid ?? 0].map(processAlive), { timeout: 60_000 }).toEqual([false, false]);
+  }, 240_000);
 });

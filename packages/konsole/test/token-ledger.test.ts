@@ -37,8 +37,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const clientOf = (konuiUrl: string, ledger: TokenLedger) =>
-  new ProcessTokenClient({ konuiUrl, serviceToken: SERVICE_TOKEN, logger: silentLogger, heldTokens: ledger });
+const clientOf = (konuiUrl: string, ledger: TokenLedger, timeoutMs?: number) =>
+  new ProcessTokenClient({ konuiUrl, serviceToken: SERVICE_TOKEN, logger: silentLogger, heldTokens: ledger, timeoutMs });
 
 describe("the process token ledger", () => {
   it("holds every granted token until it is revoked; start-up revokes what is left, briefly when konui hangs", async () => {
@@ -51,14 +51,13 @@ describe("the process token ledger", () => {
     ledger.held("expired-token", "p-0", new Date(Date.now() - 1_000).toISOString());
     expect(ledger.all().map((row) => row.tokenId).sort()).toEqual([pooled.tokenId, bound.tokenId, "expired-token"].sort());
 
-    const startedAt = Date.now();
-    const deps = { tokens: clientOf(hangingUrl, ledger), tokenLedger: ledger, logger: silentLogger };
+    // The client's own timeout is an hour: only start-up's short one lets this return within the test's time.
+    const deps = { tokens: clientOf(hangingUrl, ledger, 3_600_000), tokenLedger: ledger, logger: silentLogger };
     expect(await revokeLeftoverTokens(deps)).toBe(0);
-    expect(Date.now() - startedAt).toBeLessThan(5_000);
     expect(ledger.all().map((row) => row.tokenId).sort()).toEqual([pooled.tokenId, bound.tokenId].sort());
 
     expect(await revokeLeftoverTokens({ ...deps, tokens: client })).toBe(2);
     expect(ledger.all()).toEqual([]);
     expect(konui.issued.map((entry) => entry.revokedAt !== null)).toEqual([true, true, true]);
-  }, 30_000);
+  }, 120_000);
 });

@@ -32,6 +32,15 @@ describe("config", () => {
     expect(() => parseConfig({ KONSOLE_SERVICE_TOKEN: "short", KONSOLE_PORT: "eighty" })).toThrow(ConfigError);
     expect(() => parseConfig({ KONSOLE_SERVICE_TOKEN: "short" })).toThrow(/KONSOLE_SERVICE_TOKEN/);
     expect(() => parseConfig({ ...base, KONSOLE_PERMISSION_MODE: "yolo" })).toThrow(/KONSOLE_PERMISSION_MODE/);
+    expect(() => parseConfig({ ...base, KONSOLE_QUEUE_LIMIT: "4", KONSOLE_USER_QUEUE_LIMIT: "5" })).toThrow(
+      /KONSOLE_USER_QUEUE_LIMIT: must not exceed KONSOLE_QUEUE_LIMIT \(4\)/,
+    );
+  });
+
+  it("lets one user fill half the queue unless told otherwise", () => {
+    expect(parseConfig(base)).toMatchObject({ queueLimit: 100, userQueueLimit: 50 });
+    expect(parseConfig({ ...base, KONSOLE_QUEUE_LIMIT: "5" }).userQueueLimit).toBe(3);
+    expect(parseConfig({ ...base, KONSOLE_QUEUE_LIMIT: "5", KONSOLE_USER_QUEUE_LIMIT: "5" }).userQueueLimit).toBe(5);
   });
 });
 

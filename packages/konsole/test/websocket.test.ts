@@ -41,7 +41,7 @@ describe("the journal over WebSocket", () => {
     const first = await connect();
     first.send({ type: "subscribe", sessionId: "ws-1", after: 0 });
     const turn1 = await h.runTurn("ws-1", { text: "Remember 8" });
-    await expect.poll(() => first.entries().some(isFinalTurnEntry(turn1.id)), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => first.entries().some(isFinalTurnEntry(turn1.id)), { timeout: 60_000 }).toBe(true);
     expect(first.frames[0]).toEqual({ type: "subscribed", after: 0, sessionId: "ws-1" });
     const seen = first.entries();
     const cut = Math.floor(seen.length / 2);
@@ -54,7 +54,7 @@ describe("the journal over WebSocket", () => {
 
     const second = await connect();
     second.send({ type: "subscribe", sessionId: "ws-1", after: cursor });
-    await expect.poll(() => second.entries().some(isFinalTurnEntry(turn2.id)), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => second.entries().some(isFinalTurnEntry(turn2.id)), { timeout: 60_000 }).toBe(true);
     const resumed = second.entries();
     expect(resumed.every((entry) => entry.sessionId === "ws-1")).toBe(true);
     expect(resumed[0]?.cursor).toBeGreaterThan(cursor);
@@ -64,10 +64,10 @@ describe("the journal over WebSocket", () => {
 
     const third = await connect();
     third.send({ type: "subscribe", sessionId: "ws-1", after: 0 });
-    await expect.poll(() => third.entries().some(isFinalTurnEntry(turn2.id)), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => third.entries().some(isFinalTurnEntry(turn2.id)), { timeout: 60_000 }).toBe(true);
     expect(third.entries().map((entry) => entry.cursor)).toEqual(cursors);
     await Promise.all([second.close(), third.close()]);
-  }, 90_000);
+  }, 240_000);
 
   it("streams every session when none is named, and answers pings and bad frames", async () => {
     const all = await connect();
@@ -75,10 +75,10 @@ describe("the journal over WebSocket", () => {
     all.send({ type: "ping" });
     all.send({ type: "subscribe", after: -1 });
     all.send("not json at all");
-    await expect.poll(() => all.frames.filter((frame) => frame.type === "error").length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => all.frames.filter((frame) => frame.type === "error").length, { timeout: 60_000 }).toBe(2);
     expect(all.frames.some((frame) => frame.type === "pong")).toBe(true);
     const sessions = new Set(all.entries().map((entry) => entry.sessionId));
     expect(sessions).toEqual(new Set(["ws-1", "other-session"]));
     await all.close();
-  }, 30_000);
+  }, 120_000);
 });

@@ -67,14 +67,12 @@ describe("start()", () => {
 
     const [turnId] = [...konsole.turns.keys()];
     konsole.finish(turnId ?? "", { status: "succeeded", reply: "done while you slept" });
-    let messages: { text: string }[] = [];
-    for (let i = 0; i < 100 && messages.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 10));
+    const texts = async () => {
       const body = (await (await fetch(`${url}/api/agents/claude/sessions/${session.id}`, { headers: auth })).json()) as {
         messages: { text: string }[];
       };
-      messages = body.messages;
-    }
-    expect(messages.map((m) => m.text)).toEqual(["long job", "done while you slept"]);
+      return body.messages.map((m) => m.text);
+    };
+    await expect.poll(texts, { timeout: 60_000, interval: 20 }).toEqual(["long job", "done while you slept"]);
   });
 });

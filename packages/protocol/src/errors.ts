@@ -69,10 +69,16 @@ export function validationError(error: z.ZodError, what = "request"): ApiError {
   return new ApiError("bad_request", `Invalid ${what}: ${summary}`, { fields });
 }
 
+/** What kind of credentials konsole's Claude processes will use (never the secret itself). */
+export const ClaudeCredentials = z.enum(["api_key", "base_url", "bedrock", "vertex", "cli_login", "none"]);
+export type ClaudeCredentials = z.infer<typeof ClaudeCredentials>;
+
 export const Health = z.object({
   status: z.literal("ok"),
   service: z.enum(["konsole", "konui"]),
   version: z.string(),
   uptimeSec: z.number().nonnegative(),
+  /** konsole only. */
+  credentials: ClaudeCredentials.optional(),
 });
 export type Health = z.infer<typeof Health>;

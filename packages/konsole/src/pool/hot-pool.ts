@@ -129,7 +129,7 @@ export class HotPool {
 
   /** Spawns a process bound to a session (waiting for a slot, evicting an idle one at the cap), taken for a prompt. */
   async spawnFor(request: HotSpawnRequest & { binding: HotBinding }): Promise<HotProcess> {
-    await this.deps.slots.acquire();
+    await this.deps.slots.acquire(request.binding.userId);
     let hot: HotProcess;
     try {
       hot = await this.spawn(request);

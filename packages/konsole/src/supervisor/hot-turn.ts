@@ -76,6 +76,7 @@ async function promptOn(hot: HotProcess, pool: HotPool, deps: SupervisorDeps, jo
 export async function runHotPrompt(deps: SupervisorDeps, job: TurnJob, pool: HotPool, context: AttemptContext): Promise<PromptAttempt> {
   const profile = profileOfTurn(job.params, deps.config);
   const hot = await hotProcessFor(deps, pool, job, profile);
+  job.started();
   const attempt = await promptOn(hot, pool, deps, job, context);
   const resumed = !hot.startedNew && hot.prompts === 1;
   if (!resumed || job.control.stopRequested || !isMemoryLoss(attempt.outcome, attempt.stderr)) return attempt;

@@ -1,10 +1,21 @@
+interface Waiter {
+  owner: string;
+  resolve(): void;
+}
+
 /**
- * A FIFO counting semaphore for the global cap on live Claude processes. Hot processes hold a
- * slot for their whole life; `onPressure` lets the hot pool give one back when a caller waits.
+ * A counting semaphore for the global cap on live Claude processes, fair between owners
+ * (users): a freed slot goes to the waiter whose owner was served longest ago, first come
+ * first served among equals, so one user's backlog cannot hold everyone else's turns back.
+ * Hot processes hold a slot for their whole life; `onPressure` lets the hot pool give one back
+ * when a caller waits.
  */
 export class ProcessSlots {
   private used = 0;
-  private readonly waiters: Array<() => void> = [];
+  private readonly waiters: Waiter[] = [];
+  /** When each owner last got a slot (a counter, not a clock). */
+  private readonly lastServed = new Map<string, number>();
+  private served = 0;
   private readonly pressureListeners = new Set<() => void>();
   private readonly freedListeners = new Set<() => void>();
 
@@ -18,24 +29,26 @@ export class ProcessSlots {
     return this.waiters.length;
   }
 
-  tryAcquire(): boolean {
+  tryAcquire(owner = ""): boolean {
     if (this.used >= this.capacity || this.waiters.length > 0) return false;
     this.used += 1;
+    this.noteServed(owner);
     return true;
   }
 
-  /** Resolves once a slot is held; `release` gives it back. */
-  acquire(): Promise<void> {
-    if (this.tryAcquire()) return Promise.resolve();
-    const held = new Promise<void>((resolve) => this.waiters.push(resolve));
+  /** Resolves once a slot is held for `owner`; `release` gives it back. */
+  acquire(owner = ""): Promise<void> {
+    if (this.tryAcquire(owner)) return Promise.resolve();
+    const held = new Promise<void>((resolve) => this.waiters.push({ owner, resolve }));
     for (const listener of this.pressureListeners) listener();
     return held;
   }
 
   release(): void {
-    const next = this.waiters.shift();
+    const next = this.nextWaiter();
     if (next) {
-      next();
+      this.noteServed(next.owner);
+      next.resolve();
       return;
     }
     this.used = Math.max(0, this.used - 1);
@@ -52,5 +65,27 @@ export class ProcessSlots {
   onFreed(listener: () => void): () => void {
     this.freedListeners.add(listener);
     return () => this.freedListeners.delete(listener);
+  }
+
+  private nextWaiter(): Waiter | undefined {
+    let best = -1;
+    let bestServed = Infinity;
+    for (const [index, waiter] of this.waiters.entries()) {
+      const served = this.lastServed.get(waiter.owner) ?? -1;
+      if (served < bestServed) {
+        best = index;
+        bestServed = served;
+      }
+    }
+    return best === -1 ? undefined : this.waiters.splice(best, 1)[0];
+  }
+
+  private noteServed(owner: string): void {
+    this.lastServed.set(owner, ++this.served);
+    // Owners nobody waits for need no history beyond "served long ago".
+    if (this.lastServed.size > 1_000) {
+      const waitingOwners = new Set(this.waiters.map((waiter) => waiter.owner));
+      for (const known of this.lastServed.keys()) if (!waitingOwners.has(known) && known !== owner) this.lastServed.delete(known);
+    }
   }
 }

@@ -5,6 +5,8 @@ export interface LaneJob {
   sessionId: string;
   /** Whether the job runs a Claude process and so needs a global slot. */
   needsSlot: boolean;
+  /** Who the slot is for (slots are shared fairly between users). */
+  owner: string;
   run(): Promise<void>;
   /** Called instead of `run` when the job is taken out of the queue. */
   cancel(): void;
@@ -23,12 +25,6 @@ export class SessionLanes {
   private readonly lanes = new Map<string, Lane>();
 
   constructor(private readonly slots: ProcessSlots) {}
-
-  get waitingCount(): number {
-    let count = 0;
-    for (const lane of this.lanes.values()) count += lane.waiting.length;
-    return count;
-  }
 
   waitingIn(sessionId: string): number {
     return this.lanes.get(sessionId)?.waiting.length ?? 0;
@@ -87,7 +83,7 @@ export class SessionLanes {
   }
 
   private async runHead(lane: Lane, job: LaneJob): Promise<void> {
-    if (job.needsSlot) await this.slots.acquire();
+    if (job.needsSlot) await this.slots.acquire(job.owner);
     // The job may have been removed while it waited for a slot.
     const index = lane.waiting.indexOf(job);
     if (index === -1) {

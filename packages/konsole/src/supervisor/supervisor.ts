@@ -12,6 +12,7 @@ import { ProcessSlots } from "./process-slots.ts";
 import { SessionLanes } from "./session-lanes.ts";
 import { recoverAfterRestart } from "./startup-recovery.ts";
 import { TurnControl } from "./turn-control.ts";
+import { WaitingTurns } from "./waiting-turns.ts";
 import { failTurn, runTurn } from "./turn-runner.ts";
 import { checkWorkspaceFiles, workspaceDir } from "./workspace-files.ts";
 
@@ -28,12 +29,14 @@ export class Supervisor {
   readonly slots: ProcessSlots;
   readonly hotPool: HotPool;
   private readonly lanes: SessionLanes;
+  private readonly waiting: WaitingTurns;
   private readonly active = new Map<string, ActiveTurn>();
   private stopping = false;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.slots = new ProcessSlots(deps.config.maxProcesses);
     this.lanes = new SessionLanes(this.slots);
+    this.waiting = new WaitingTurns(deps.config.queueLimit, deps.config.userQueueLimit);
     this.hotPool = new HotPool({ config: deps.config, tokens: deps.tokens, slots: this.slots, logger: deps.logger });
   }
 
@@ -65,10 +68,7 @@ export class Supervisor {
 
   startTurn(sessionId: string, params: StartTurnParams): TurnAccepted {
     if (this.stopping) throw new ApiError("unavailable", "konsole is shutting down");
-    const limit = this.deps.config.queueLimit;
-    if (this.lanes.waitingCount >= limit) {
-      throw new ApiError("queue_full", `The turn queue is full (${limit} turns waiting); try again later.`, { limit });
-    }
+    this.waiting.checkRoom(params.userId);
     checkWorkspaceFiles(params.files);
     if (params.mode === "hot") this.checkHotLife(params.executionTimeoutSec);
     if (params.cwd) prepareWorkingDir(params.cwd);
@@ -81,20 +81,25 @@ export class Supervisor {
     let finish = (): void => {};
     const done = new Promise<void>((resolve) => (finish = resolve));
     this.active.set(turn.id, { sessionId, control, done });
+    this.waiting.add(turn.id, params.userId);
+    const started = () => this.waiting.remove(turn.id);
     this.lanes.enqueue({
       id: turn.id,
       sessionId,
       // A hot turn takes a slot itself, and only when it has to start a process.
       needsSlot: params.mode === "cold",
+      owner: params.userId,
       run: async () => {
         try {
-          await runTurn(this.deps, { turnId: turn.id, sessionId, params, control }, this.hotPool);
+          await runTurn(this.deps, { turnId: turn.id, sessionId, params, control, started }, this.hotPool);
         } finally {
+          started();
           this.active.delete(turn.id);
           finish();
         }
       },
       cancel: () => {
+        started();
         this.active.delete(turn.id);
         finish();
       },
@@ -177,6 +182,7 @@ export class Supervisor {
         id: `reset-${sessionId}-${Date.now()}`,
         sessionId,
         needsSlot: false,
+        owner: "",
         run: async () => {
           try {
             await this.hotPool.retireSession(sessionId, "reset");

@@ -22,6 +22,8 @@ export interface TurnJob {
   sessionId: string;
   params: StartTurnParams;
   control: TurnControl;
+  /** The turn stops counting as waiting: it holds its lane and a process (or a slot for one). */
+  started(): void;
 }
 
 /** One prompt as it ended, with what its turn needs to be closed. */
@@ -73,6 +75,7 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
     logger,
     writeFiles: (cwd) => writeWorkspaceFiles(cwd, params.files),
     recordProcess: (process, tokenId, conversation, cwd) => {
+      job.started();
       startedAt ??= new Date().toISOString();
       updateTurn(deps, turnId, {
         status: "running",
@@ -112,6 +115,8 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
 async function runColdAttempts(deps: SupervisorDeps, job: TurnJob, pool: HotPool, context: AttemptContext): Promise<PromptAttempt> {
   const { config, sessions } = deps;
   const { sessionId, params, control } = job;
+  // The lane ran this job once it held a process slot.
+  job.started();
   // One conversation never has two live processes.
   await pool.retireSession(sessionId, "replaced");
   const session = sessions.get(sessionId);

@@ -1,5 +1,6 @@
 import type { ResultEvent, TurnError, TurnErrorCode } from "@kon/protocol";
 import { howItEnded } from "../claude/claude-process.ts";
+import { isMissingCredentials, NO_CREDENTIALS_HINT } from "../claude/credentials.ts";
 import type { PromptOutcome } from "../claude/prompt-run.ts";
 import type { TurnAccumulator } from "../claude/turn-accumulator.ts";
 
@@ -49,6 +50,7 @@ function stopMessage(reason: StopReason, context: VerdictContext): string {
 }
 
 function resultError(result: ResultEvent, maxTurns: number | undefined): TurnError {
+  if (isMissingCredentials([...(result.errors ?? []), result.result ?? ""].join(" "))) return { code: "claude_error", message: NO_CREDENTIALS_HINT };
   if (result.subtype === "error_max_turns") {
     const cap = /maximum number of turns \((\d+)\)/.exec((result.errors ?? []).join(" "))?.[1];
     return { code: "max_turns", message: maxTurnsMessage(cap === undefined ? maxTurns : Number(cap)) };
@@ -64,7 +66,10 @@ function stderrTail(stderr: string): string {
 
 function judgeResult(result: ResultEvent, accumulated: string, maxTurns: number | undefined): TurnVerdict {
   if (!result.is_error) return { status: "succeeded", reply: result.result ?? accumulated, error: null, recovered: false };
-  return { status: "failed", reply: accumulated || null, error: resultError(result, maxTurns), recovered: false };
+  const error = resultError(result, maxTurns);
+  // The CLI's own words ("Please run /login") tell a konsole operator nothing they can do.
+  const reply = error.message === NO_CREDENTIALS_HINT ? null : accumulated || null;
+  return { status: "failed", reply, error, recovered: false };
 }
 
 export const RESTARTED_DURING_TURN = "konsole restarted during this turn";

@@ -105,7 +105,7 @@ export async function startKonsoleHarness(options: HarnessOptions = {}): Promise
     async session(sessionId) {
       return (await (await harness.request("GET", `/sessions/${sessionId}`)).json()) as KonsoleSession;
     },
-    async waitForStatus(turnId, predicate, timeoutMs = 60_000) {
+    async waitForStatus(turnId, predicate, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const response = await harness.request("GET", `/turns/${turnId}`);
@@ -115,7 +115,7 @@ export async function startKonsoleHarness(options: HarnessOptions = {}): Promise
         await sleep(100);
       }
     },
-    async waitForToolCalls(turnId, count, timeoutMs = 30_000) {
+    async waitForToolCalls(turnId, count, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { entries } = (await (await harness.request("GET", `/turns/${turnId}/events?limit=1000`)).json()) as TurnEventsPage;

@@ -12,7 +12,7 @@ export function useKonsoleHarness(options: HarnessOptions = {}): KonsoleHarness 
   let running: KonsoleHarness | undefined;
   beforeAll(async () => {
     running = await startKonsoleHarness(options);
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await running?.stop();
   });

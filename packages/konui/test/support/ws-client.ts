@@ -19,7 +19,7 @@ export class FrameReader<T = Record<string, unknown>> {
     });
   }
 
-  next(timeoutMs = 2_000): Promise<T> {
+  next(timeoutMs = 30_000): Promise<T> {
     const queued = this.frames.shift();
     if (queued) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {
@@ -36,10 +36,22 @@ export class FrameReader<T = Record<string, unknown>> {
     });
   }
 
-  /** Frames that arrive within `ms`. */
+  /** Frames that arrive within `ms`: only for checking that nothing (more) came. */
   async drain(ms = 100): Promise<T[]> {
     await new Promise((r) => setTimeout(r, ms));
     return this.frames.splice(0);
+  }
+
+  /** Collects frames until `done` holds for all collected so far, however long they take (up to `timeoutMs`). */
+  async collectUntil(done: (frames: T[]) => boolean, timeoutMs = 30_000): Promise<T[]> {
+    const collected: T[] = [];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      collected.push(...this.frames.splice(0));
+      if (done(collected)) return collected;
+      if (Date.now() > deadline) throw new Error(`frames so far did not satisfy the wait: ${JSON.stringify(collected).slice(0, 500)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
 
