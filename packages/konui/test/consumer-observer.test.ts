@@ -1,8 +1,9 @@
 import { OBSERVER_JOURNAL_SESSION_ID, OBSERVER_JOURNAL_TURN_ID, type DashboardServerFrame, type ObservedSession } from "@kon/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KonsoleConsumer } from "../src/konsole/consumer.ts";
+import type { KonsoleConsumer } from "../src/konsole/consumer.ts";
 import { loadCursor } from "../src/konsole/cursor-store.ts";
-import { createHarness, SERVICE_TOKEN, silentLogger, type Harness } from "./support/harness.ts";
+import { consumerOf, until } from "./support/consumer-setup.ts";
+import { createHarness, type Harness } from "./support/harness.ts";
 import { KonsoleWsStub } from "./support/konsole-ws-stub.ts";
 
 // konsole's journal also carries the host observer's entries (they belong to no turn); until
@@ -12,14 +13,6 @@ let h: Harness;
 let stub: KonsoleWsStub;
 let consumer: KonsoleConsumer;
 const frames: DashboardServerFrame[] = [];
-
-async function until(check: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const usage = { tokens: { input: 1, output: 1, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 }, costUsd: 0, messages: 1, unpricedMessages: 0 };
 const session: ObservedSession = {
@@ -44,15 +37,7 @@ beforeEach(async () => {
   stub = await KonsoleWsStub.start();
   frames.length = 0;
   h.services.hub.add({ userId: "admin-watcher", jti: "watcher", isAdmin: true, send: (f) => frames.push(f), end: () => {} });
-  consumer = new KonsoleConsumer({
-    konsoleUrl: stub.url,
-    serviceToken: SERVICE_TOKEN,
-    db: h.database.db,
-    recorder: h.services.recorder,
-    hub: h.services.hub,
-    logger: silentLogger,
-    initialBackoffMs: 20,
-  });
+  consumer = consumerOf(h, stub);
 });
 afterEach(async () => {
   await consumer.stop();
