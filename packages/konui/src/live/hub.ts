@@ -11,7 +11,8 @@ export interface LiveClient {
   /** The login the stream was opened with. */
   jti: string;
   isAdmin: boolean;
-  send(frame: DashboardServerFrame): void;
+  /** `text` is the frame as JSON, serialized once for every client of a publish. */
+  send(frame: DashboardServerFrame, text: string): void;
   end(reason: DashboardCloseReason): void;
 }
 
@@ -29,10 +30,12 @@ export class LiveHub {
   }
 
   publish(frame: DashboardServerFrame, audience: Audience): void {
+    let text: string | undefined;
     for (const client of this.clients) {
       if (!client.isAdmin && !audience.userIds.includes(client.userId)) continue;
+      text ??= JSON.stringify(frame);
       try {
-        client.send(frame);
+        client.send(frame, text);
       } catch {
         // A client that cannot take a frame is dropped by its own close handler.
       }

@@ -43,13 +43,13 @@ export function liveRoutes(s: Services) {
             const { code, text } = closeFrameOf(reason);
             ws.close(code, text);
           };
-          const send = (frame: DashboardServerFrame) => ws.send(JSON.stringify(frame));
+          const send = (_frame: DashboardServerFrame, text: string) => ws.send(text);
           detach = s.hub.add({ userId: user.id, jti, isAdmin: user.role === "admin", send, end: endWith });
           expiry = setTimeout(() => endWith("token_expired"), Math.max(0, expiresAt - s.now()));
           // Access may have ended between the token check and the upgrade.
           if (s.users.findById(user.id)?.disabled !== false) return endWith("user_disabled");
           if (!s.accessTokens.isLive(jti)) return endWith("token_revoked");
-          send({ type: "hello", user: toUser(user) });
+          ws.send(JSON.stringify({ type: "hello", user: toUser(user) } satisfies DashboardServerFrame));
         },
         onMessage(event, ws) {
           ws.send(JSON.stringify(replyTo(event.data)));
