@@ -77,7 +77,7 @@ describe("session state", () => {
     const id = await h.newSession(alice);
     const res = await h.call("POST", `${base}/sessions/${id}/message`, { token: alice, body: { text: "time me" } });
     const { message, userMessage } = await json<{ message: Message; userMessage: Message }>(res);
-    expect(message.timing).toEqual({ totalMs: 1234, ttfeMs: 100, thinkingMs: 1000, toolExecutionMs: 234, toolCallCount: 1 });
+    expect(message.timing).toEqual({ totalMs: 1234, ttfeMs: 100, thinkingMs: 900, toolExecutionMs: 234, toolCallCount: 1 });
     expect(message.model).toBe("claude-test");
     expect(userMessage).toMatchObject({ timing: null, model: null });
   });

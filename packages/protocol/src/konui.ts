@@ -282,7 +282,7 @@ export const TurnTiming = z.object({
   totalMs: z.number().nonnegative(),
   /** Prompt written → first model output; null when the model never answered. */
   ttfeMs: z.number().nonnegative().nullable(),
-  /** Time the model spent producing output (thinking and writing). */
+  /** Time the model spent after its first output (thinking and writing); the three parts add up to about `totalMs`. */
   thinkingMs: z.number().nonnegative(),
   toolExecutionMs: z.number().nonnegative(),
   toolCallCount: z.number().int().nonnegative(),

@@ -20,7 +20,7 @@ export function TimingBar({ timing }: { timing: Partial<TurnTiming> }) {
             {s.label} {formatDuration(s.ms)}
           </li>
         ))}
-        {timing.toolCallCount ? <li>{timing.toolCallCount} tool calls</li> : null}
+        {timing.toolCallCount ? <li>{timing.toolCallCount} tool call{timing.toolCallCount === 1 ? "" : "s"}</li> : null}
       </ul>
     </div>
   );

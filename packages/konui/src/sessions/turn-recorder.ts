@@ -20,11 +20,12 @@ export const isFinished = (turn: Pick<Turn, "status">): boolean =>
 /** Statuses only move forward: a late snapshot (the queued answer of a send) never undoes a newer one. */
 const rank: Record<TurnStatus, number> = { queued: 0, running: 1, succeeded: 2, failed: 2 };
 
+/** konsole's model time includes the wait for the first output; the bar shows the two apart, as a kontask's timing does. */
 export function timingOf(figures: TurnFigures): TurnTiming {
   return {
     totalMs: figures.totalMs,
     ttfeMs: figures.ttfeMs,
-    thinkingMs: figures.modelMs,
+    thinkingMs: Math.max(0, figures.modelMs - (figures.ttfeMs ?? 0)),
     toolExecutionMs: figures.toolMs,
     toolCallCount: figures.toolCallCount,
   };
