@@ -1,6 +1,9 @@
 import type { TokenResponse, User, Whoami } from "@kon/protocol";
 import { failureFromResponse, networkFailure, REQUEST_TIMEOUT_MS } from "./errors.ts";
 
+/** Held while a tab renews the login, so tabs take turns with the shared cookie. */
+const REFRESH_LOCK = "kon-refresh";
+
 type Listener = (user: User | null) => void;
 
 async function readJson(res: Response): Promise<unknown> {
@@ -58,12 +61,22 @@ export class AuthSession {
     return this.adopt(body as TokenResponse);
   }
 
-  /** Renews the access token with the cookie; false when there is no login to renew. One at a time. */
+  /**
+   * Renews the access token with the cookie; false when there is no login to renew. One at a
+   * time, across tabs too: the cookie rotates on use, and two tabs presenting the same one would
+   * look like a stolen token to the server, which then ends the login.
+   */
   refresh(): Promise<boolean> {
-    this.refreshing ??= this.doRefresh().finally(() => {
+    this.refreshing ??= this.renewInTurn().finally(() => {
       this.refreshing = null;
     });
     return this.refreshing;
+  }
+
+  private renewInTurn(): Promise<boolean> {
+    const run = () => this.doRefresh();
+    // The lock answers with the callback's promise, which `then` unwraps.
+    return "locks" in navigator ? navigator.locks.request(REFRESH_LOCK, run).then((ok) => ok) : run();
   }
 
   async logout(): Promise<void> {
