@@ -140,7 +140,8 @@ describe("GET /health", () => {
   });
 
   it("answers unknown routes with the error shape", async () => {
-    const res = await h.call("GET", "/nowhere");
+    // A GET outside /api, /internal and /health is the dashboard's (index.html); other methods are not.
+    const res = await h.call("POST", "/nowhere");
     expect(res.status).toBe(404);
     expect(await json(res)).toMatchObject({ error: { code: "not_found" } });
   });
