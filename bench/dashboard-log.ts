@@ -17,7 +17,7 @@ import { FakeKonsole } from "../packages/konui/test/support/fake-konsole.ts";
 import { ADMIN_PASSWORD, listeningConfig, silentLogger } from "../packages/konui/test/support/harness.ts";
 import { dashboardDist, ensureDashboardBuilt } from "../scripts/dashboard-build.mjs";
 import { median } from "./support/bench-konsole.ts";
-import { launchChromium } from "./support/chromium.ts";
+import { launchChromium } from "@kon/e2e/support/chromium-launch";
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const GOAL_RATIO = 2;

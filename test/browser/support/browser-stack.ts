@@ -5,7 +5,7 @@ import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { dashboardDist, ensureDashboardBuilt } from "../../../scripts/dashboard-build.mjs";
 import { ADMIN_PASSWORD, startStack, type Stack, type StackOptions } from "../../e2e/stack.ts";
-import { launchChromium } from "./chromium.ts";
+import { launchChromium } from "../../support/chromium-launch.ts";
 import { PageWatch } from "./page-watch.ts";
 import { screenshot } from "./screenshots.ts";
 
