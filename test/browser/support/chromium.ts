@@ -3,8 +3,6 @@
 import { describe } from "vitest";
 import { chromiumMissing } from "../../support/chromium-launch.ts";
 
-export { launchChromium } from "../../support/chromium-launch.ts";
-
 function browserAvailable(): boolean {
   const why = chromiumMissing();
   if (!why) return true;
