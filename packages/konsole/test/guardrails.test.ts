@@ -33,7 +33,8 @@ describe("guardrails", () => {
     // A tool call that never ends by itself: only the timeout can end this turn, whenever it fires
     // (while the process starts, or in the tool call on a fast machine). What a turn stopped in the
     // middle of its tool calls keeps is checked by the interrupt test, which waits for them.
-    h.api.setScenario(toolCall("Bash", { command: "sleep 300", description: "wait forever" }));
+    // Not `sleep 300`: the CLI refuses a standalone long sleep as a tool_use_error at once.
+    h.api.setScenario(toolCall("Bash", { command: "tail -f /dev/null", description: "wait forever" }));
     const turn = await h.runTurn("timeout", { text: "sleep forever please", maxTurns: 500, executionTimeoutSec: 2 });
     expect(turn.status).toBe("failed");
     expect(turn.error?.code).toBe("timeout");
