@@ -1,26 +1,13 @@
-import DOMPurify from "dompurify";
 import { useMemo } from "preact/hooks";
+import { sanitizeKontaskHtml } from "../logic/kontask-html.ts";
 
 const FRAME_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 const FRAME_STYLE =
   "body{font:14px/1.5 system-ui,sans-serif;margin:12px;color:#1c1f24;background:#fff}@media (prefers-color-scheme:dark){body{color:#e4e6ea;background:#16181c}a{color:#8ab4ff}}img{max-width:100%}table{border-collapse:collapse}td,th{border:1px solid #8884;padding:2px 6px}pre{white-space:pre-wrap}";
 
-/**
- * Chrome reports the page's CSP refusing event-handler attributes even in DOMPurify's inert
- * parse (a false alarm on the console, cure53/DOMPurify#900): they are renamed inside tags first,
- * then dropped with every other data attribute. DOMPurify still decides what is safe.
- */
-function defuseHandlers(html: string): string {
-  return html.replace(/<[^>]*>/g, (tag) => tag.replace(/(\s|\/)on([a-z]+\s*=)/gi, "$1data-defused-on$2"));
-}
-
 /** The document the frame shows: sanitized HTML under its own CSP, in a sandbox that runs no script. */
 export function outputDocument(html: string): string {
-  const clean = DOMPurify.sanitize(defuseHandlers(html), {
-    USE_PROFILES: { html: true },
-    ALLOW_DATA_ATTR: false,
-    FORBID_TAGS: ["form", "input", "button", "textarea", "select"],
-  });
+  const clean = sanitizeKontaskHtml(html);
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${FRAME_CSP}"><style>${FRAME_STYLE}</style></head><body>${clean}</body></html>`;
 }
 
