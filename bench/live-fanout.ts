@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { start } from "@kon/konui";
+import { loadConfig, start } from "@kon/konui";
 import { FakeKonsole } from "../packages/konui/test/support/fake-konsole.ts";
 import { ADMIN_PASSWORD, listeningConfig, silentLogger } from "../packages/konui/test/support/harness.ts";
 import type { ChildMessage, ParentMessage, RoundSamples } from "./support/fanout-clients.ts";
@@ -70,7 +70,10 @@ const clients = startClients();
 const { konsoleUrl } = await clients.next("ready");
 const konsole = new FakeKonsole();
 konsole.script = () => ({ status: "succeeded", hold: true });
-const konui = await start(listeningConfig({ KONSOLE_URL: konsoleUrl }), { konsole, logger: silentLogger, print: () => {} });
+// konui as deployed: the test harness's config sends every text delta alone, konui's default joins
+// those within its progress window.
+const { progressWindowMs } = loadConfig({ KONSOLE_SERVICE_TOKEN: "bench-only-service-token" });
+const konui = await start({ ...listeningConfig({ KONSOLE_URL: konsoleUrl }), progressWindowMs }, { konsole, logger: silentLogger, print: () => {} });
 const bare = await startBareServer();
 
 async function call<T>(method: string, route: string, token: string | undefined, body?: unknown): Promise<T> {

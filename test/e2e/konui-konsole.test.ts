@@ -168,7 +168,8 @@ describe("konui + konsole + the real claude CLI", () => {
       expect(calls[1]?.result).toContain("streamed-from-bash");
 
       const pieces = stream.frames.flatMap((f) => (f.type === "progress" && f.turnId === turnId ? [f] : []));
-      expect(pieces.length).toBeGreaterThan(1);
+      // konui sends deltas that come within its window as one piece: how many depends on timing.
+      expect(pieces.length).toBeGreaterThanOrEqual(1);
       let text = "";
       for (const piece of pieces) {
         expect(piece.offset).toBe(text.length);

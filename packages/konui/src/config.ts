@@ -80,6 +80,8 @@ export interface Config {
   dashboardDir: string;
   /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
   turnPollMs: number;
+  /** Pieces of a streaming reply closer together than this go to dashboards as one frame. */
+  progressWindowMs: number;
   /** scrypt N for new password hashes (tests lower it). */
   passwordCost: number;
   /** Largest multipart (attachment) request body. */
@@ -120,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     dashboardDir: path.resolve(e.KONUI_DASHBOARD_DIR ?? bundledDashboardDir),
     turnPollMs: 1_000,
+    progressWindowMs: 40,
     maxUploadBytes: 16 * 1024 * 1024,
     maxJsonBytes: 8 * 1024 * 1024,
     passwordCost: DEFAULT_SCRYPT_N,

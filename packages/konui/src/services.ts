@@ -71,7 +71,7 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, konsole, logger } = deps;
   const now = deps.now ?? systemClock;
-  const hub = new LiveHub();
+  const hub = new LiveHub(config.progressWindowMs);
   const users = new UserStore(db, now, config.passwordCost);
   const accessEvents = new AccessEvents();
   accessEvents.on((lost) => hub.endStreams(lost));

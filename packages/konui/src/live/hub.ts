@@ -16,9 +16,20 @@ export interface LiveClient {
   end(reason: DashboardCloseReason): void;
 }
 
-/** Fans events out to dashboard WebSocket clients, each seeing only what they may. */
+type ProgressFrame = Extract<DashboardServerFrame, { type: "progress" }>;
+
+/**
+ * Fans events out to dashboard WebSocket clients, each seeing only what they may. Pieces of a
+ * streaming reply that come within `progressWindowMs` of each other go out as one frame (a turn
+ * streams a delta every few ms; each frame costs a send to every socket); any other frame first
+ * sends the pieces held, so the order clients see never changes.
+ */
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
+  private readonly heldProgress = new Map<string, { frame: ProgressFrame; audience: Audience }>();
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly progressWindowMs = 0) {}
 
   add(client: LiveClient): () => void {
     this.clients.add(client);
@@ -30,6 +41,32 @@ export class LiveHub {
   }
 
   publish(frame: DashboardServerFrame, audience: Audience): void {
+    if (frame.type === "progress" && this.progressWindowMs > 0) return this.holdProgress(frame, audience);
+    this.flushProgress();
+    this.send(frame, audience);
+  }
+
+  /** Sends the pieces of replies held back so far. */
+  flushProgress(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const held = [...this.heldProgress.values()];
+    this.heldProgress.clear();
+    for (const { frame, audience } of held) this.send(frame, audience);
+  }
+
+  private holdProgress(frame: ProgressFrame, audience: Audience): void {
+    const held = this.heldProgress.get(frame.turnId);
+    if (held && held.frame.offset + held.frame.text.length === frame.offset) {
+      held.frame = { ...held.frame, text: held.frame.text + frame.text };
+      return;
+    }
+    if (held) this.flushProgress();
+    this.heldProgress.set(frame.turnId, { frame, audience });
+    this.flushTimer ??= setTimeout(() => this.flushProgress(), this.progressWindowMs).unref();
+  }
+
+  private send(frame: DashboardServerFrame, audience: Audience): void {
     let text: string | undefined;
     for (const client of this.clients) {
       if (!client.isAdmin && !audience.userIds.includes(client.userId)) continue;

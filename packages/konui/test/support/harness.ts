@@ -51,6 +51,8 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
   return {
     ...loadConfig({ KONSOLE_SERVICE_TOKEN: SERVICE_TOKEN, KONUI_DATA_DIR: dir, ADMIN_PASSWORD, LOG_LEVEL: "silent", ...env }),
     turnPollMs: 5,
+    // Every delta as its own frame, so stream tests see each one; live-hub.test.ts covers the window.
+    progressWindowMs: 0,
     passwordCost: 1024,
   };
 }
