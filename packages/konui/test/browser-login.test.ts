@@ -1,7 +1,7 @@
 // Browser logins that stay logged in: the refresh cookie, its rotation and theft detection,
 // logout, revocation by password change or disabling, CSRF and caching rules.
 
-import { REFRESH_COOKIE, type TokenResponse } from "@kon/protocol";
+import { LOGIN_HINT_COOKIE, REFRESH_COOKIE, type TokenResponse } from "@kon/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTokenSweeper } from "../src/auth/sweeper.ts";
 import { start, type RunningKonui } from "../src/index.ts";
@@ -16,12 +16,12 @@ afterEach(() => h.close());
 
 const credentials = { username: "admin", password: ADMIN_PASSWORD };
 
-/** The refresh cookie a response sets: its value and attributes. */
-function refreshCookieOf(res: Response): { value: string; attributes: string[] } {
-  const line = res.headers.getSetCookie().find((c) => c.startsWith(`${REFRESH_COOKIE}=`));
-  if (!line) throw new Error(`no ${REFRESH_COOKIE} cookie in ${JSON.stringify(res.headers.getSetCookie())}`);
+/** A cookie a response sets (the refresh cookie unless named): its value and attributes. */
+function cookieOf(res: Response, name = REFRESH_COOKIE): { value: string; attributes: string[] } {
+  const line = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+  if (!line) throw new Error(`no ${name} cookie in ${JSON.stringify(res.headers.getSetCookie())}`);
   const [pair = "", ...attributes] = line.split(/;\s*/);
-  return { value: decodeURIComponent(pair.slice(REFRESH_COOKIE.length + 1)), attributes };
+  return { value: decodeURIComponent(pair.slice(name.length + 1)), attributes };
 }
 
 const withCookie = (value: string, extra: Record<string, string> = {}) => ({ cookie: `${REFRESH_COOKIE}=${value}`, ...extra });
@@ -29,7 +29,7 @@ const withCookie = (value: string, extra: Record<string, string> = {}) => ({ coo
 async function browserLogin(body: unknown = credentials): Promise<{ access: string; refresh: string }> {
   const res = await h.call("POST", "/api/auth/login", { body });
   expect(res.status).toBe(200);
-  return { access: (await json<TokenResponse>(res)).access_token, refresh: refreshCookieOf(res).value };
+  return { access: (await json<TokenResponse>(res)).access_token, refresh: cookieOf(res).value };
 }
 
 const refresh = (value: string, headers: Record<string, string> = {}) =>
@@ -45,19 +45,24 @@ describe("POST /api/auth/login", () => {
     expect(body).toMatchObject({ token_type: "bearer", expires_in: 900 });
     expect((await me(body.access_token)).status).toBe(200);
 
-    const cookie = refreshCookieOf(res);
+    const cookie = cookieOf(res);
     expect(cookie.value.length).toBeGreaterThanOrEqual(40);
     expect(cookie.attributes).toEqual(expect.arrayContaining(["HttpOnly", "SameSite=Strict", "Path=/api/auth", "Max-Age=1209600"]));
     expect(cookie.attributes).not.toContain("Secure");
     const stored = h.database.sqlite.prepare("select * from refresh_tokens").all() as { token_hash: string }[];
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(cookie.value);
+    // The page's hint that a refresh is worth trying: readable by script, holding nothing secret.
+    const hint = cookieOf(res, LOGIN_HINT_COOKIE);
+    expect(hint.value).toBe("1");
+    expect(hint.attributes).toEqual(expect.arrayContaining(["SameSite=Strict", "Path=/", "Max-Age=1209600"]));
+    expect(hint.attributes).not.toContain("HttpOnly");
   });
 
   it("marks the cookie Secure over https", async () => {
     const res = await h.call("POST", "https://konui.example/api/auth/login", { body: credentials });
     expect(res.status).toBe(200);
-    expect(refreshCookieOf(res).attributes).toContain("Secure");
+    expect(cookieOf(res).attributes).toContain("Secure");
   });
 
   it("checks passwords as /api/token does, sharing its throttle; JSON only", async () => {
@@ -88,16 +93,16 @@ describe("POST /api/auth/refresh", () => {
     const rotated = await refresh(first.refresh);
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get("cache-control")).toBe("no-store");
-    const second = refreshCookieOf(rotated).value;
+    const second = cookieOf(rotated).value;
     expect(second).not.toBe(first.refresh);
     const access = (await json<TokenResponse>(rotated)).access_token;
     expect((await me(access)).status).toBe(200);
 
-    const third = refreshCookieOf(await refresh(second)).value;
+    const third = cookieOf(await refresh(second)).value;
     // Someone replays the token that was already exchanged: theft.
     const replay = await refresh(first.refresh);
     expect(replay.status).toBe(401);
-    expect(refreshCookieOf(replay).attributes).toContain("Max-Age=0");
+    expect(cookieOf(replay).attributes).toContain("Max-Age=0");
     expect((await refresh(third)).status).toBe(401);
   });
 
@@ -121,7 +126,7 @@ describe("POST /api/auth/refresh", () => {
     expect(forged.headers.get("cache-control")).toBe("no-store");
     const own = await refresh(value, { origin: "http://localhost" });
     expect(own.status).toBe(200);
-    const forgedLogout = await h.call("POST", "/api/auth/logout", { headers: withCookie(refreshCookieOf(own).value, { origin: "null" }) });
+    const forgedLogout = await h.call("POST", "/api/auth/logout", { headers: withCookie(cookieOf(own).value, { origin: "null" }) });
     expect(forgedLogout.status).toBe(403);
   });
 });
@@ -131,7 +136,8 @@ describe("POST /api/auth/logout", () => {
     const { access, refresh: value } = await browserLogin();
     const res = await h.call("POST", "/api/auth/logout", { token: access, headers: withCookie(value) });
     expect(res.status).toBe(204);
-    expect(refreshCookieOf(res)).toMatchObject({ value: "", attributes: expect.arrayContaining(["Max-Age=0", "Path=/api/auth"]) });
+    expect(cookieOf(res)).toMatchObject({ value: "", attributes: expect.arrayContaining(["Max-Age=0", "Path=/api/auth"]) });
+    expect(cookieOf(res, LOGIN_HINT_COOKIE)).toMatchObject({ value: "", attributes: expect.arrayContaining(["Max-Age=0", "Path=/"]) });
     expect((await refresh(value)).status).toBe(401);
     expect((await me(access)).status).toBe(401);
     // Logging out twice, or with nothing, is fine.
@@ -182,10 +188,10 @@ describe("over a real socket", () => {
       });
     const login = await post("/api/auth/login", { origin: konui.url }, credentials);
     expect(login.status).toBe(200);
-    const cookie = refreshCookieOf(login).value;
+    const cookie = cookieOf(login).value;
     const refreshed = await post("/api/auth/refresh", withCookie(cookie, { origin: konui.url }));
     expect(refreshed.status).toBe(200);
-    const next = refreshCookieOf(refreshed).value;
+    const next = cookieOf(refreshed).value;
     const logout = await post("/api/auth/logout", withCookie(next));
     expect(logout.status).toBe(204);
     expect((await post("/api/auth/refresh", withCookie(next))).status).toBe(401);
@@ -207,7 +213,7 @@ describe("over a real socket", () => {
     konui = await start(listeningConfig({ KONUI_TRUSTED_PROXIES: "127.0.0.1" }), { konsole: new FakeKonsole(), logger: silentLogger, print: () => {} });
     const proxied = await login(forwarded);
     expect(proxied.status).toBe(200);
-    expect(refreshCookieOf(proxied).attributes).toContain("Secure");
+    expect(cookieOf(proxied).attributes).toContain("Secure");
     expect((await login({ ...forwarded, origin: konui.url })).status).toBe(403);
   });
 });

@@ -69,6 +69,13 @@ export type TokenResponse = z.infer<typeof TokenResponse>;
  */
 export const REFRESH_COOKIE = "kon_refresh";
 
+/**
+ * Set (to "1", readable by the page, path /) beside the refresh cookie and cleared with it: it
+ * holds no secret, it only tells the page a refresh is worth trying, so a visitor who never
+ * logged in is not answered 401 on every page load.
+ */
+export const LOGIN_HINT_COOKIE = "kon_login";
+
 export const User = z.object({
   id: z.string(),
   username: z.string(),

@@ -1,4 +1,4 @@
-import type { TokenResponse, User, Whoami } from "@kon/protocol";
+import { LOGIN_HINT_COOKIE, type TokenResponse, type User, type Whoami } from "@kon/protocol";
 import { failureFromResponse, networkFailure, REQUEST_TIMEOUT_MS } from "./errors.ts";
 
 /** Held while a tab renews the login, so tabs take turns with the shared cookie. */
@@ -59,6 +59,11 @@ export class AuthSession {
     const body = await readJson(res);
     if (!res.ok) throw failureFromResponse(res.status, body);
     return this.adopt(body as TokenResponse);
+  }
+
+  /** Whether this browser holds a login to renew (the refresh cookie itself is out of the page's reach). */
+  mayRefresh(): boolean {
+    return document.cookie.split("; ").includes(`${LOGIN_HINT_COOKIE}=1`);
   }
 
   /**

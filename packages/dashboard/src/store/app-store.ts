@@ -88,7 +88,7 @@ export class App {
 
   async init(): Promise<void> {
     try {
-      const ok = await this.auth.refresh();
+      const ok = this.auth.mayRefresh() && (await this.auth.refresh());
       if (!ok) this.set((s) => ({ ...s, auth: "signed-out" }));
     } catch (error) {
       this.set((s) => ({ ...s, auth: "signed-out", authProblem: messageOf(error) }));

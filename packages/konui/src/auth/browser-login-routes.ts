@@ -1,4 +1,4 @@
-import { ApiError, REFRESH_COOKIE, TokenRequest } from "@kon/protocol";
+import { ApiError, LOGIN_HINT_COOKIE, REFRESH_COOKIE, TokenRequest } from "@kon/protocol";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { readJson } from "../http/body.ts";
@@ -23,9 +23,12 @@ export function browserLoginRoutes(s: Services) {
       secure: s.requestOrigin(c).https,
       maxAge: issued.maxAgeSec,
     });
+    setCookie(c, LOGIN_HINT_COOKIE, "1", { sameSite: "Strict", path: "/", secure: s.requestOrigin(c).https, maxAge: issued.maxAgeSec });
   };
   const clearRefreshCookie = (c: Context): void => {
-    deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: "Strict", secure: s.requestOrigin(c).https });
+    const secure = s.requestOrigin(c).https;
+    deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: "Strict", secure });
+    deleteCookie(c, LOGIN_HINT_COOKIE, { path: "/", sameSite: "Strict", secure });
   };
   /** A browser sends `Origin` on these POSTs; one that names another site is a forged request. */
   const sameOriginOnly: MiddlewareHandler = async (c, next) => {
