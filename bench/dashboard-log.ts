@@ -18,6 +18,7 @@ import { ADMIN_PASSWORD, listeningConfig, silentLogger } from "../packages/konui
 import { dashboardDist, ensureDashboardBuilt } from "../scripts/dashboard-build.mjs";
 import { median } from "./support/bench-konsole.ts";
 import { launchChromium } from "@kon/e2e/support/chromium-launch";
+import { konuiCalls } from "./support/konui-calls.ts";
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const GOAL_RATIO = 2;
@@ -47,17 +48,7 @@ const konsole = new FakeKonsole();
 konsole.script = (request) => ({ status: "succeeded", reply: replyOf(request.text) });
 const konui = await start(listeningConfig({ KONUI_DASHBOARD_DIR: dashboardDist }), { konsole, logger: silentLogger, print: () => {} });
 
-async function call<T>(method: string, route: string, token: string | undefined, body?: unknown): Promise<T> {
-  const res = await fetch(`${konui.url}${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`${method} ${route}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-const login = async (username: string, password: string) =>
-  (await call<{ access_token: string }>("POST", "/api/token", undefined, { username, password })).access_token;
+const { call, login } = konuiCalls(konui.url);
 
 /** A session of `messages` messages (half questions, half replies); resolves with its id and the text its last message contains. */
 async function seedSession(token: string, title: string, messages: number): Promise<{ id: string; lastText: string }> {

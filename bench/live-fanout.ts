@@ -14,6 +14,7 @@ import { loadConfig, start } from "@kon/konui";
 import { FakeKonsole } from "../packages/konui/test/support/fake-konsole.ts";
 import { ADMIN_PASSWORD, listeningConfig, silentLogger } from "../packages/konui/test/support/harness.ts";
 import type { ChildMessage, ParentMessage, RoundSamples } from "./support/fanout-clients.ts";
+import { konuiCalls } from "./support/konui-calls.ts";
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const SOCKETS = Number(process.argv[3] ?? 1000);
@@ -76,17 +77,7 @@ const { progressWindowMs } = loadConfig({ KONSOLE_SERVICE_TOKEN: "bench-only-ser
 const konui = await start({ ...listeningConfig({ KONSOLE_URL: konsoleUrl }), progressWindowMs }, { konsole, logger: silentLogger, print: () => {} });
 const bare = await startBareServer();
 
-async function call<T>(method: string, route: string, token: string | undefined, body?: unknown): Promise<T> {
-  const res = await fetch(`${konui.url}${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`${method} ${route}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-const login = async (username: string, password: string) =>
-  (await call<{ access_token: string }>("POST", "/api/token", undefined, { username, password })).access_token;
+const { call, login } = konuiCalls(konui.url);
 
 // Three logins of the session's owner and one admin: every socket may see the turn.
 const admin = await login("admin", ADMIN_PASSWORD);
