@@ -12,24 +12,15 @@ import type {
 import type { ObserverSessionsQuery, ObserverUsageQuery } from "@kon/protocol";
 import type { z } from "zod";
 import type { KonsoleDb } from "../journal/database.ts";
-import { addUsage, emptyUsage, USAGE_SUMS_SQL, usageFromSums, type SessionFigures } from "./observer-store.ts";
+import { addUsage, emptyUsage, USAGE_SUMS_SQL, usageFromSums, type SessionFacts, type SessionFigures } from "./observer-store.ts";
 import { IDLE_WITHIN_MS, sessionStateOf } from "./session-state.ts";
 import { usageBlocks, type BlockEntry } from "./usage-blocks.ts";
 
 type SessionsQuery = z.output<typeof ObserverSessionsQuery>;
 type UsageQuery = z.output<typeof ObserverUsageQuery>;
 
-interface SessionRow {
-  id: string;
-  projectDir: string;
-  cwd: string | null;
-  gitBranch: string | null;
-  summary: string | null;
-  firstPrompt: string | null;
-  firstAt: string | null;
-  lastAt: string | null;
-  figures: string | null;
-}
+/** A stored session: its facts, and its figures as JSON. */
+type SessionRow = SessionFacts & { figures: string | null };
 
 export interface LiveConversations {
   /** Claude session ids a konsole process holds now. */
