@@ -1,5 +1,5 @@
 import type { ClaudeEvent, DashboardServerFrame, JournalEntry, ToolCall } from "@kon/protocol";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/open.ts";
 import { agentSessions } from "../db/schema.ts";
 import type { LiveHub } from "../live/hub.ts";
@@ -73,7 +73,16 @@ function toolOutcomes(event: ClaudeEvent): ToolOutcome[] {
  * `progress` pieces of the reply (kept in PartialReplies) and tool calls (stored, sent as `tool`).
  */
 export class TurnStream {
-  constructor(private readonly deps: TurnStreamDeps) {}
+  /** Prepared once: it runs for every line of every running turn. */
+  private readonly owner;
+
+  constructor(private readonly deps: TurnStreamDeps) {
+    this.owner = deps.db
+      .select({ agent: agentSessions.agent, userId: agentSessions.userId })
+      .from(agentSessions)
+      .where(eq(agentSessions.id, sql.placeholder("sessionId")))
+      .prepare();
+  }
 
   /** Applies one entry; `alsoInTransaction` commits with its writes. Frames go out after the commit. */
   observe(entry: JournalEntry, alsoInTransaction: (tx: Tx) => void): void {
@@ -115,10 +124,6 @@ export class TurnStream {
   }
 
   private ownerOf(sessionId: string): { agent: string; userId: string } | undefined {
-    return this.deps.db
-      .select({ agent: agentSessions.agent, userId: agentSessions.userId })
-      .from(agentSessions)
-      .where(eq(agentSessions.id, sessionId))
-      .get();
+    return this.owner.get({ sessionId });
   }
 }
