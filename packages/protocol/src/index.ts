@@ -1,4 +1,5 @@
 export * from "./claude.ts";
+export * from "./decisions.ts";
 export * from "./errors.ts";
 export * from "./konsole.ts";
 export * from "./konui.ts";

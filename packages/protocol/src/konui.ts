@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Decision } from "./decisions.ts";
 import { ErrorBody } from "./errors.ts";
 import { DEFAULT_MAX_TURNS, MaxTurns, SessionId, TokenCounts, TurnError, TurnId, TurnStatus } from "./konsole.ts";
 
@@ -459,6 +460,19 @@ export type FeatureFlagList = z.infer<typeof FeatureFlagList>;
 export const SetFeatureFlagRequest = z.object({ enabled: z.boolean(), agent: AgentName.optional() });
 export type SetFeatureFlagRequest = z.infer<typeof SetFeatureFlagRequest>;
 
+// ---- inbox ----
+
+/** What waits for the person: pending decisions they may answer and kontasks awaiting their input. */
+export const InboxItem = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("decision"), at: z.string(), decision: Decision }),
+  z.object({ kind: z.literal("kontask"), at: z.string(), kontask: Kontask }),
+]);
+export type InboxItem = z.infer<typeof InboxItem>;
+
+/** `GET /api/inbox`, newest first. */
+export const Inbox = z.object({ items: z.array(InboxItem), count: z.number().int().nonnegative() });
+export type Inbox = z.infer<typeof Inbox>;
+
 // ---- dashboard WebSocket /api/live ----
 
 /**
@@ -509,6 +523,8 @@ export const DashboardServerFrame = z.discriminatedUnion("type", [
   /** A session was created, renamed or changed state, or deleted (then only its id counts). */
   z.object({ type: z.literal("session"), action: z.enum(["created", "updated", "deleted"]), session: AgentSession }),
   z.object({ type: z.literal("kontask"), action: z.enum(["created", "updated", "deleted"]), kontask: Kontask }),
+  /** A decision was asked or settled: sent to everyone who may answer it. */
+  z.object({ type: z.literal("decision"), action: z.enum(["created", "updated"]), decision: Decision }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), error: ErrorBody.shape.error }),
 ]);
