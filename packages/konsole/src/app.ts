@@ -9,6 +9,7 @@ import {
   validationError,
   type ErrorBody,
   type Health,
+  type KonsoleServerFrame,
   type TurnEventsPage,
   type TurnMode,
 } from "@kon/protocol";
@@ -16,11 +17,15 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { claudeCredentialsOf } from "./claude/credentials.ts";
+import type { Registry } from "prom-client";
 import type { KonsoleConfig } from "./config.ts";
+import type { KonsoleBus } from "./events/bus.ts";
 import { JournalStream } from "./http/journal-stream.ts";
+import { requestIds } from "./http/request-context.ts";
 import { requireServiceToken } from "./http/service-token.ts";
 import type { TurnJournal } from "./journal/turn-journal.ts";
 import type { Logger } from "./logger.ts";
+import { serveMetrics } from "./metrics/routes.ts";
 import { observerRoutes, type ObserverRouteDeps } from "./observer/routes.ts";
 import type { Supervisor } from "./supervisor/supervisor.ts";
 import { KONSOLE_VERSION } from "./version.ts";
@@ -31,9 +36,16 @@ export interface AppDeps {
   journal: TurnJournal;
   logger: Logger;
   observer: ObserverRouteDeps;
+  bus: KonsoleBus;
+  metrics: Registry;
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** How long a replay waits for a slow journal socket to drain before it is closed. */
+const STREAM_DRAIN_TIMEOUT_MS = 30_000;
+
+/** Bytes a WebSocket has queued and not yet written (the `ws` socket under Hono's context). */
+const bufferedBytesOf = (raw: unknown): number => (raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0;
 const WaitQuery = z.object({ wait: z.enum(["true", "false", "1", "0"]).optional() });
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
@@ -55,7 +67,7 @@ async function jsonBody(c: Context): Promise<unknown> {
 const sessionIdOf = (c: Context): string => parseWith(SessionId, c.req.param("sessionId"), "session id");
 const turnIdOf = (c: Context): string => parseWith(TurnId, c.req.param("turnId"), "turn id");
 
-export function createApp({ config, supervisor, journal, logger, observer }: AppDeps) {
+export function createApp({ config, supervisor, journal, logger, observer, bus, metrics }: AppDeps) {
   const startedAt = Date.now();
   /** `?wait=true` answers with the finished turn instead of 202 at once. */
   const startTurn = async (c: Context, forcedMode?: TurnMode) => {
@@ -66,7 +78,9 @@ export function createApp({ config, supervisor, journal, logger, observer }: App
     if (wait === "true" || wait === "1") return c.json(await supervisor.waitForTurn(accepted.turn.id), 200);
     return c.json(accepted, 202);
   };
+  const streamLimits = { maxBufferedBytes: config.streamMaxBufferedBytes, drainTimeoutMs: STREAM_DRAIN_TIMEOUT_MS };
   const app = new Hono()
+    .use("*", requestIds())
     .get("/health", (c) => {
       const health: Health = {
         status: "ok",
@@ -87,6 +101,7 @@ export function createApp({ config, supervisor, journal, logger, observer }: App
         },
       }),
     )
+    .get("/metrics", serveMetrics(metrics))
     .post("/sessions/:sessionId/turns", (c) => startTurn(c))
     .post("/sessions/:sessionId/hot-prompt", (c) => startTurn(c, "hot"))
     .get("/hot/status", (c) => c.json(supervisor.hotStatus(), 200))
@@ -118,7 +133,12 @@ export function createApp({ config, supervisor, journal, logger, observer }: App
         let stream: JournalStream | null = null;
         return {
           onOpen: (_event, ws) => {
-            stream = new JournalStream(journal, { send: (frame) => ws.send(JSON.stringify(frame)) });
+            const sink = {
+              send: (frame: KonsoleServerFrame) => ws.send(JSON.stringify(frame)),
+              bufferedBytes: () => bufferedBytesOf(ws.raw),
+              close: (code: number, reason: string) => ws.close(code, reason),
+            };
+            stream = new JournalStream(journal, sink, streamLimits, bus);
           },
           onMessage: (event) => {
             stream?.handle(typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8"));

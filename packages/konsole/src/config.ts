@@ -68,6 +68,10 @@ const EnvSchema = z.object({
   /** Comma-separated folders holding `projects/`; `none` turns the observer off. Default: see observerRoots. */
   KONSOLE_OBSERVE_DIRS: z.string().optional(),
   KONSOLE_OBSERVE_RESCAN_SEC: positiveInt.max(86_400).default(300),
+  /** A port of its own for `GET /metrics` without the service token; unset = only on the main port, behind the token. */
+  KONSOLE_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  KONSOLE_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  KONSOLE_STREAM_MAX_BUFFERED_BYTES: positiveInt.default(8 * 1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -105,6 +109,10 @@ export interface KonsoleConfig {
   /** Failures in a row after which the pool stops refilling (a crash loop). */
   hotRefillMaxFailures: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /** Where `GET /metrics` is served without the service token (0 = any free port); null = nowhere but behind the token. */
+  metricsListen: { host: string; port: number } | null;
+  /** A journal WebSocket with more unsent bytes than this is closed with 4008 (too slow). */
+  streamMaxBufferedBytes: number;
   /** Folders whose `projects/**\/*.jsonl` the observer indexes (missing ones are skipped until they appear); empty = off. */
   observeDirs: string[];
   /** A full rescan of the observed folders this often, besides the file watcher. */
@@ -184,6 +192,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): KonsoleConfig {
     hotRefillBackoffMs: vars.KONSOLE_HOT_REFILL_BACKOFF_MS,
     hotRefillMaxFailures: vars.KONSOLE_HOT_REFILL_MAX_FAILURES,
     logLevel: vars.LOG_LEVEL,
+    metricsListen: vars.KONSOLE_METRICS_PORT === undefined ? null : { host: vars.KONSOLE_METRICS_HOST, port: vars.KONSOLE_METRICS_PORT },
+    streamMaxBufferedBytes: vars.KONSOLE_STREAM_MAX_BUFFERED_BYTES,
     observeDirs: observerRoots(vars.KONSOLE_OBSERVE_DIRS, blankless as Record<string, string>),
     observeRescanSec: vars.KONSOLE_OBSERVE_RESCAN_SEC,
     childEnv: pickChildEnv(blankless),

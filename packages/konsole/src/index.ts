@@ -4,12 +4,15 @@ import { WebSocketServer } from "ws";
 import { createApp } from "./app.ts";
 import { claudeCredentialsOf, NO_CREDENTIALS_HINT } from "./claude/credentials.ts";
 import { loadConfig, type KonsoleConfig } from "./config.ts";
+import { createKonsoleBus, type KonsoleBus } from "./events/bus.ts";
 import { openDatabase } from "./journal/database.ts";
 import { SessionStore } from "./journal/session-store.ts";
 import { TokenLedger } from "./journal/token-ledger.ts";
 import { TurnJournal } from "./journal/turn-journal.ts";
 import { TurnStore } from "./journal/turn-store.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createKonsoleMetrics } from "./metrics/konsole-metrics.ts";
+import { metricsOnlyApp } from "./metrics/routes.ts";
 import { createHostObserver, type RunningObserver } from "./observer/create.ts";
 import { tightenDirIfPresent } from "./private-files.ts";
 import { Supervisor } from "./supervisor/supervisor.ts";
@@ -21,6 +24,8 @@ export { parseConfig, loadConfig, type KonsoleConfig } from "./config.ts";
 
 export interface StartOptions {
   logger?: Logger;
+  /** konsole's event bus; tests pass one that checks every event against its schema. */
+  bus?: KonsoleBus;
 }
 
 export interface RunningKonsole {
@@ -29,6 +34,9 @@ export interface RunningKonsole {
   supervisor: Supervisor;
   journal: TurnJournal;
   observer: RunningObserver;
+  bus: KonsoleBus;
+  /** `GET /metrics` without the token, when KONSOLE_METRICS_PORT is set. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -38,9 +46,10 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
   if (claudeCredentialsOf(config.childEnv) === "none") logger.warn(NO_CREDENTIALS_HINT);
   const database = openDatabase(config.dataDir);
   tightenDirIfPresent(workspacesRoot(config.dataDir));
-  const journal = new TurnJournal(database.db);
+  const bus = options.bus ?? createKonsoleBus({ logger });
+  const journal = new TurnJournal(database.db, bus);
   const tokenLedger = new TokenLedger(database.db);
-  const tokens = new ProcessTokenClient({ konuiUrl: config.konuiUrl, serviceToken: config.serviceToken, logger, heldTokens: tokenLedger });
+  const tokens = new ProcessTokenClient({ konuiUrl: config.konuiUrl, serviceToken: config.serviceToken, logger, heldTokens: tokenLedger, bus });
   const turns = new TurnStore(database.db);
   const supervisor = new Supervisor({
     config,
@@ -50,6 +59,14 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
     tokens,
     tokenLedger,
     logger,
+    bus,
+  });
+  const metrics = createKonsoleMetrics(bus, {
+    hotStatus: () => supervisor.hotStatus(),
+    slotsInUse: () => supervisor.slots.inUse,
+    slotCapacity: () => supervisor.slots.capacity,
+    slotWaiters: () => supervisor.slots.waiting,
+    waitingTurns: () => supervisor.waitingTurns,
   });
   const recovered = await supervisor.recover();
   if (recovered > 0) logger.warn({ recovered }, "closed turns left open by a previous run");
@@ -57,27 +74,30 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
   const observer = createHostObserver({ config, db: database.db, journal, supervisor, turns, logger });
   observer.observer.start();
 
-  const app = createApp({ config, supervisor, journal, logger, observer });
+  const app = createApp({ config, supervisor, journal, logger, observer, bus, metrics });
   const wss = new WebSocketServer({ noServer: true });
-  let server: ReturnType<typeof serve>;
+  let mainServer: ReturnType<typeof serve> | null = null;
+  let metricsServer: ReturnType<typeof serve> | null = null;
   try {
-    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
-        resolve(listening),
-      );
-      listening.once("error", reject);
-    });
+    mainServer = await listen({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
+    if (config.metricsListen) {
+      metricsServer = await listen({ fetch: metricsOnlyApp(metrics).fetch, port: config.metricsListen.port, hostname: config.metricsListen.host });
+    }
   } catch (err) {
-    // A port in use leaves no pool process, watcher, timer or open database behind.
+    // A port in use leaves no pool process, watcher, timer, server or open database behind.
+    await closeServer(metricsServer);
+    await closeServer(mainServer);
     await observer.observer.stop();
     await supervisor.stop();
     wss.close();
     database.close();
     throw err;
   }
+  const server = mainServer;
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url }, "konsole listening");
+  const url = urlOf(config.host, port);
+  const metricsUrl = metricsServer && config.metricsListen ? `${urlOf(config.metricsListen.host, (metricsServer.address() as AddressInfo).port)}/metrics` : null;
+  logger.info({ url, metricsUrl }, "konsole listening");
 
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -87,14 +107,29 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
       await supervisor.stop();
       for (const client of wss.clients) client.terminate();
       wss.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ("closeAllConnections" in server) server.closeAllConnections();
-      });
+      await closeServer(metricsServer);
+      await closeServer(server);
       database.close();
       logger.info("konsole stopped");
     })();
     return stopped;
   };
-  return { url, port, supervisor, journal, observer, stop };
+  return { url, port, supervisor, journal, observer, bus, metricsUrl, stop };
+}
+
+const urlOf = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+function listen(options: Parameters<typeof serve>[0]): Promise<ReturnType<typeof serve>> {
+  return new Promise((resolve, reject) => {
+    const listening = serve(options, () => resolve(listening));
+    listening.once("error", reject);
+  });
+}
+
+function closeServer(server: ReturnType<typeof serve> | null | undefined): Promise<void> {
+  if (!server?.listening) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    if ("closeAllConnections" in server) server.closeAllConnections();
+  });
 }

@@ -9,10 +9,12 @@ import { dashboardRoutes } from "./dashboard/routes.ts";
 import { API_CSP } from "./dashboard/security-headers.ts";
 import { limitBodies } from "./http/body-limit.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import { requestIds } from "./http/request-context.ts";
 import type { AppEnv } from "./http/context.ts";
 import { konsoleRoutes } from "./konsole/routes.ts";
 import { kontaskRoutes } from "./kontasks/routes.ts";
 import { liveRoutes } from "./live/routes.ts";
+import { metricsRoutes } from "./metrics/routes.ts";
 import { flagRoutes } from "./sessions/flag-routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
 import { usageRoutes } from "./usage/routes.ts";
@@ -40,6 +42,7 @@ function buildRoutes(s: Services) {
     .route("/", konsoleRoutes(s));
 
   const app = new Hono()
+    .use("*", requestIds())
     .use("*", async (c, next) => {
       await next();
       c.header("X-Content-Type-Options", "nosniff");
@@ -50,6 +53,7 @@ function buildRoutes(s: Services) {
     .get("/health", (c) =>
       c.json({ status: "ok", service: "konui", version: VERSION, uptimeSec: (s.now() - startedAt) / 1000 } satisfies Health, 200),
     )
+    .route("/", metricsRoutes(s.metrics, s.config.metricsToken, s.authenticator))
     .route("/", loginRoutes(s))
     .route("/", browserLoginRoutes(s))
     .route("/", liveRoutes(s))

@@ -55,6 +55,9 @@ const EnvSchema = z.object({
   KONUI_TRUSTED_PROXIES: trustedProxies,
   KONUI_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(50),
   KONUI_DASHBOARD_DIR: z.string().min(1).optional(),
+  /** Bearer token for `GET /metrics` (Prometheus); an admin's access token works too, and is the only way when unset. */
+  KONUI_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  KONUI_LIVE_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -76,6 +79,10 @@ export interface Config {
   /** Agent sessions one user may have open at once, over all agents. */
   maxSessionsPerUser: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /** Bearer token Prometheus scrapes `GET /metrics` with; undefined = admins' access tokens only. */
+  metricsToken: string | undefined;
+  /** A dashboard socket with more unsent bytes than this is closed with 4008 (too slow). */
+  liveMaxBufferedBytes: number;
   /** The built dashboard (Vite's `dist`: index.html + assets/) served at `/`. */
   dashboardDir: string;
   /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
@@ -120,6 +127,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: e.KONUI_TRUSTED_PROXIES,
     maxSessionsPerUser: e.KONUI_MAX_SESSIONS_PER_USER,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.KONUI_METRICS_TOKEN,
+    liveMaxBufferedBytes: e.KONUI_LIVE_MAX_BUFFERED_BYTES,
     dashboardDir: path.resolve(e.KONUI_DASHBOARD_DIR ?? bundledDashboardDir),
     turnPollMs: 1_000,
     progressWindowMs: 40,

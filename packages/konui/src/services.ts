@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { AccessEvents } from "./auth/access-events.ts";
+import type { Registry } from "prom-client";
 import { AccessTokens } from "./auth/access-tokens.ts";
 import { RefreshTokens } from "./auth/refresh-tokens.ts";
 import { createAuthenticator, type Authenticator } from "./auth/guard.ts";
@@ -8,6 +8,7 @@ import { LoginThrottle } from "./auth/throttle.ts";
 import { UserStore } from "./auth/users.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/open.ts";
+import { createKonuiBus, type KonuiBus } from "./events/bus.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
@@ -15,6 +16,7 @@ import { clientAddressResolver } from "./http/client-address.ts";
 import { requestOriginResolver, type RequestOrigin } from "./http/request-origin.ts";
 import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./logger.ts";
+import { createKonuiMetrics } from "./metrics/konui-metrics.ts";
 import { FlagStore } from "./sessions/flags.ts";
 import { GuardrailStore } from "./sessions/guardrails.ts";
 import { MessagePages } from "./sessions/message-page.ts";
@@ -34,6 +36,8 @@ export interface ServiceDeps {
   logger: Logger;
   jwtSecret: Uint8Array;
   now?: Clock;
+  /** konui's event bus; tests pass one that checks every event against its schema. */
+  bus?: KonuiBus;
 }
 
 /** konui's domain objects, built once over one database and shared by routes and the consumer. */
@@ -44,7 +48,9 @@ export interface Services {
   now: Clock;
   users: UserStore;
   accessTokens: AccessTokens;
-  accessEvents: AccessEvents;
+  /** konui's one event bus: live sockets, tokens, lost access, recorded turns. */
+  bus: KonuiBus;
+  metrics: Registry;
   refreshTokens: RefreshTokens;
   processTokens: ProcessTokens;
   authenticator: Authenticator;
@@ -71,12 +77,12 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, konsole, logger } = deps;
   const now = deps.now ?? systemClock;
-  const hub = new LiveHub(config.progressWindowMs);
+  const bus = deps.bus ?? createKonuiBus({ logger });
+  const hub = new LiveHub({ progressWindowMs: config.progressWindowMs, maxBufferedBytes: config.liveMaxBufferedBytes, bus });
   const users = new UserStore(db, now, config.passwordCost);
-  const accessEvents = new AccessEvents();
-  accessEvents.on((lost) => hub.endStreams(lost));
-  const accessTokens = new AccessTokens(db, deps.jwtSecret, config.accessTokenTtlSec, now, accessEvents);
-  const processTokens = new ProcessTokens(db, config.processTokenTtlSec, now);
+  bus.on("access.lost", (lost) => hub.endStreams(lost));
+  const accessTokens = new AccessTokens(db, deps.jwtSecret, config.accessTokenTtlSec, now, bus);
+  const processTokens = new ProcessTokens(db, config.processTokenTtlSec, now, bus);
   const refreshTokens = new RefreshTokens(db, config.refreshTokenTtlSec, now);
   const sessions = new AgentSessionStore(db, now);
   const hotSessions = new HotSessions(konsole, logger.child({ component: "hot-sessions" }));
@@ -84,7 +90,7 @@ export function createServices(deps: ServiceDeps): Services {
   const toolCalls = new ToolCallStore(db, now);
   const partials = new PartialReplies();
   const guardrails = new GuardrailStore(db, now);
-  const recorder = new TurnRecorder({ db, hub, sessions, sessionFrames, toolCalls, partials, now });
+  const recorder = new TurnRecorder({ db, hub, sessions, sessionFrames, toolCalls, partials, now, bus });
   const sender = new TurnSender({
     db,
     konsole,
@@ -105,7 +111,11 @@ export function createServices(deps: ServiceDeps): Services {
     now,
     users,
     accessTokens,
-    accessEvents,
+    bus,
+    metrics: createKonuiMetrics(bus, {
+      liveSockets: () => hub.size,
+      processTokens: () => ({ bound: processTokens.countLive(), pooled: processTokens.countPooled() }),
+    }),
     refreshTokens,
     processTokens,
     authenticator: createAuthenticator(users, accessTokens, processTokens),

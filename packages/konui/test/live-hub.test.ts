@@ -1,5 +1,6 @@
-import type { DashboardServerFrame, ToolCall } from "@kon/protocol";
+import type { DashboardCloseReason, DashboardServerFrame, KonuiEvent, ToolCall } from "@kon/protocol";
 import { expect, it } from "vitest";
+import { createKonuiBus } from "../src/events/bus.ts";
 import { LiveHub } from "../src/live/hub.ts";
 import { until } from "./support/consumer-setup.ts";
 
@@ -10,12 +11,12 @@ const progress = (text: string, offset: number): DashboardServerFrame => ({ type
 
 function watched(hub: LiveHub): DashboardServerFrame[] {
   const seen: DashboardServerFrame[] = [];
-  hub.add({ userId: "alice", jti: "j", isAdmin: false, send: (frame, text) => seen.push(JSON.parse(text) as DashboardServerFrame), end: () => {} });
+  hub.add({ userId: "alice", jti: "j", isAdmin: false, send: (frame, text) => seen.push(JSON.parse(text) as DashboardServerFrame), bufferedBytes: () => 0, end: () => {} });
   return seen;
 }
 
 it("sends the pieces of a streaming reply that come close together as one frame", async () => {
-  const hub = new LiveHub(20);
+  const hub = new LiveHub({ progressWindowMs: 20 });
   const seen = watched(hub);
   hub.publish(progress("Hel", 0), audience);
   hub.publish(progress("lo, ", 3), audience);
@@ -25,7 +26,7 @@ it("sends the pieces of a streaming reply that come close together as one frame"
 });
 
 it("sends held pieces before any other frame, so the order never changes", () => {
-  const hub = new LiveHub(60_000);
+  const hub = new LiveHub({ progressWindowMs: 60_000 });
   const seen = watched(hub);
   const call: ToolCall = {
     id: "toolu_1", sessionId: "s1", turnId, name: "Bash", input: { command: "ls" }, result: null,
@@ -40,7 +41,7 @@ it("sends held pieces before any other frame, so the order never changes", () =>
 });
 
 it("keeps a piece that does not continue the held text apart", () => {
-  const hub = new LiveHub(60_000);
+  const hub = new LiveHub({ progressWindowMs: 60_000 });
   const seen = watched(hub);
   hub.publish(progress("abc", 0), audience);
   hub.publish(progress("xyz", 10), audience);
@@ -49,9 +50,32 @@ it("keeps a piece that does not continue the held text apart", () => {
 });
 
 it("sends every piece at once without a window", () => {
-  const hub = new LiveHub(0);
+  const hub = new LiveHub({ progressWindowMs: 0 });
   const seen = watched(hub);
   hub.publish(progress("a", 0), audience);
   hub.publish(progress("b", 1), audience);
   expect(seen).toEqual([progress("a", 0), progress("b", 1)]);
+});
+
+it("drops a client that does not read, with too_slow, and keeps serving the others", () => {
+  const bus = createKonuiBus({ check: true });
+  const events: KonuiEvent[] = [];
+  bus.onAny((event) => events.push(event));
+  const hub = new LiveHub({ maxBufferedBytes: 1_000, bus });
+  let unread = 0;
+  const ended: DashboardCloseReason[] = [];
+  // A socket whose peer stopped reading: everything sent stays buffered.
+  hub.add({
+    userId: "bob", jti: "slow", isAdmin: true,
+    send: (_frame, text) => (unread += text.length),
+    bufferedBytes: () => unread,
+    end: (reason) => ended.push(reason),
+  });
+  const seen = watched(hub);
+  for (let offset = 0; offset < 100; offset++) hub.publish(progress("x".repeat(100), offset * 100), audience);
+  expect(ended).toEqual(["too_slow"]);
+  expect(unread).toBeLessThan(1_000 + 300);
+  expect(seen).toHaveLength(100);
+  expect(hub.size).toBe(1);
+  expect(events.filter((event) => event.type === "live.closed")).toEqual([{ type: "live.closed", userId: "bob", cause: "too_slow" }]);
 });

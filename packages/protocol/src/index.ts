@@ -4,3 +4,5 @@ export * from "./errors.ts";
 export * from "./konsole.ts";
 export * from "./konui.ts";
 export * from "./observer.ts";
+export * from "./bus.ts";
+export * from "./events.ts";

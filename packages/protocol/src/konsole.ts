@@ -216,3 +216,9 @@ export const KonsoleServerFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("error"), error: ErrorBody.shape.error }),
 ]);
 export type KonsoleServerFrame = z.infer<typeof KonsoleServerFrame>;
+
+/** Close codes of konsole's `/ws` besides the standard ones. */
+export const KonsoleCloseCode = {
+  /** The client read too slowly: its socket's unsent data passed the cap. Reconnect and resume from the last cursor. */
+  too_slow: 4008,
+} as const;

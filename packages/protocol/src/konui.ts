@@ -477,7 +477,8 @@ export type Inbox = z.infer<typeof Inbox>;
 
 /**
  * Close codes of `/api/live` besides the standard ones. After 4001-4004 the client must log in
- * again; after 4005 it may reconnect with the same token (it then sees what its new role allows).
+ * again; after 4005 it may reconnect with the same token (it then sees what its new role allows);
+ * after 4008 it read too slowly (its unsent frames passed the cap): reconnect and read back.
  */
 export const DashboardCloseCode = {
   token_expired: 4001,
@@ -485,6 +486,7 @@ export const DashboardCloseCode = {
   user_disabled: 4003,
   token_revoked: 4004,
   role_changed: 4005,
+  too_slow: 4008,
 } as const;
 export type DashboardCloseReason = keyof typeof DashboardCloseCode;
 

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, max } from "drizzle-orm";
-import { JournalPayload, type JournalEntry } from "@kon/protocol";
+import { JournalPayload, type JournalEntry, type Turn } from "@kon/protocol";
+import { createKonsoleBus, type KonsoleBus } from "../events/bus.ts";
 import type { KonsoleDb } from "./database.ts";
 import { journalEntries } from "./schema.ts";
 
@@ -18,15 +19,23 @@ function entryFromRow(row: EntryRow): JournalEntry {
   };
 }
 
+const isFinal = (turn: Turn): boolean => turn.status === "succeeded" || turn.status === "failed";
+
 /**
  * The durable, append-only record of everything turns said, with a global cursor and a
- * per-turn `seq`. Appends are synchronous and reach live listeners in cursor order.
+ * per-turn `seq`. Appends are synchronous and reach the bus in cursor order: every entry as
+ * `journal.appended`, and a turn's first `running` and its final state as `turn.started` and
+ * `turn.ended`.
  */
 export class TurnJournal {
   private readonly lastSeq = new Map<string, number>();
-  private readonly listeners = new Set<JournalListener>();
+  /** Turns told as started and not yet as ended. */
+  private readonly running = new Set<string>();
 
-  constructor(private readonly db: KonsoleDb) {}
+  constructor(
+    private readonly db: KonsoleDb,
+    readonly bus: KonsoleBus = createKonsoleBus(),
+  ) {}
 
   append(turnId: string, sessionId: string, payload: JournalPayload): JournalEntry {
     const seq = this.nextSeq(turnId);
@@ -38,8 +47,19 @@ export class TurnJournal {
       .get();
     this.lastSeq.set(turnId, seq);
     const entry: JournalEntry = { cursor: row.cursor, turnId, sessionId, seq, at, payload };
-    for (const listener of [...this.listeners]) listener(entry);
+    this.bus.publish({ type: "journal.appended", entry });
+    if (payload.type === "turn") this.announce(payload.turn);
     return entry;
+  }
+
+  private announce(turn: Turn): void {
+    if (turn.status === "running" && !this.running.has(turn.id)) {
+      this.running.add(turn.id);
+      this.bus.publish({ type: "turn.started", turnId: turn.id, sessionId: turn.sessionId, mode: turn.mode });
+    } else if (isFinal(turn)) {
+      this.running.delete(turn.id);
+      this.bus.publish({ type: "turn.ended", turn });
+    }
   }
 
   /** Forgets the in-memory seq of a finished turn (the database still has it). */
@@ -73,8 +93,8 @@ export class TurnJournal {
     return this.db.select().from(journalEntries).where(where).orderBy(asc(journalEntries.cursor)).limit(limit).all().map(entryFromRow);
   }
 
+  /** Every append from now on (`journal.appended` on the bus). */
   subscribe(listener: JournalListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.bus.on("journal.appended", (event) => listener(event.entry));
   }
 }

@@ -58,6 +58,8 @@ export class HostObserver {
   private readonly announcedAt = new Map<string, number>();
   private readonly deferred = new Set<string>();
   private deferTimer: NodeJS.Timeout | undefined;
+  /** When the oldest change not yet indexed was noticed (for the lag each pass reports). */
+  private pendingSince: number | null = null;
   readonly counters: ObserverCounters = { passes: 0, filesExamined: 0, bytesRead: 0, lines: 0 };
 
   constructor(private readonly deps: HostObserverDeps) {}
@@ -78,6 +80,7 @@ export class HostObserver {
   }
 
   requestFullScan(): void {
+    this.notePending();
     this.fullScanPending = true;
     this.kick(0);
   }
@@ -101,6 +104,10 @@ export class HostObserver {
     await this.running;
   }
 
+  private notePending(): void {
+    this.pendingSince ??= performance.now();
+  }
+
   private kick(delayMs: number): void {
     if (this.stopped || this.settleTimer) return;
     this.settleTimer = setTimeout(() => {
@@ -112,6 +119,9 @@ export class HostObserver {
   private async drain(): Promise<void> {
     while (!this.stopped && (this.fullScanPending || this.pendingFiles.size > 0)) {
       const touched = new Set<string>();
+      const startedAt = performance.now();
+      const noticedAt = this.pendingSince ?? startedAt;
+      this.pendingSince = null;
       try {
         if (this.fullScanPending) {
           this.fullScanPending = false;
@@ -125,6 +135,8 @@ export class HostObserver {
         }
         this.counters.passes++;
         this.announce(touched);
+        const now = performance.now();
+        this.deps.journal.bus.publish({ type: "observer.pass", durationMs: now - startedAt, lagMs: now - noticedAt });
       } catch (err) {
         this.deps.logger.error({ err }, "observer pass failed");
       }
@@ -216,6 +228,7 @@ export class HostObserver {
         if (typeof name !== "string") return;
         const full = path.join(dir, name);
         if (name.endsWith(".jsonl")) {
+          this.notePending();
           this.pendingFiles.set(full, projectsDir);
           this.kick(SETTLE_MS);
         } else if (event === "rename") void this.adoptDirectory(projectsDir, full);
@@ -246,6 +259,7 @@ export class HostObserver {
       if (entry.isDirectory()) this.watchDir(projectsDir, full);
       else if (entry.name.endsWith(".jsonl")) this.pendingFiles.set(full, projectsDir);
     }
+    this.notePending();
     this.kick(SETTLE_MS);
   }
 

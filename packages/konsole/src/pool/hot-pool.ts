@@ -4,6 +4,7 @@ import type { HotStatus } from "@kon/protocol";
 import type { Conversation } from "../claude/args.ts";
 import { howItEnded, type ProcessExit } from "../claude/claude-process.ts";
 import type { KonsoleConfig } from "../config.ts";
+import type { KonsoleBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
 import type { ProcessSlots } from "../supervisor/process-slots.ts";
 import { workspaceDir } from "../supervisor/workspace-files.ts";
@@ -23,6 +24,7 @@ export interface HotPoolDeps {
   tokens: ProcessTokenClient;
   slots: ProcessSlots;
   logger: Logger;
+  bus: KonsoleBus;
 }
 
 function describeExit(exit: ProcessExit, stderr: string): string {
@@ -114,6 +116,7 @@ export class HotPool {
     }
     hot.take();
     hot.binding = binding;
+    this.deps.bus.publish({ type: "hot.claimed", processId: hot.process.id });
     try {
       await this.deps.tokens.bind(hot.tokenId, binding);
     } catch (error) {
@@ -253,6 +256,13 @@ export class HotPool {
 
   private register(hot: HotProcess): void {
     this.processes.add(hot);
+    const { bus } = this.deps;
+    const processId = hot.process.id;
+    const pooled = hot.binding === null;
+    bus.publish({ type: "hot.spawned", processId, pooled });
+    void hot.ready.then((ready) => {
+      if (ready) bus.publish({ type: "hot.ready", processId, pooled });
+    });
     const logger = hot.process.logger;
     void hot.process.exited.then((exit) => {
       if (hot.retireReason === null) logger.warn({ exit, sessionId: hot.binding?.sessionId }, "hot process died");
@@ -260,6 +270,7 @@ export class HotPool {
     });
     const forgotten = hot.ended.then(async () => {
       this.processes.delete(hot);
+      bus.publish({ type: "hot.ended", processId, reason: hot.retireReason ?? "died" });
       this.deps.slots.release();
       await this.deps.tokens.revoke(hot.tokenId);
       if (hot.binding === null) await rm(hot.cwd, { recursive: true, force: true });
@@ -319,7 +330,9 @@ export class HotPool {
   private failed(error: string): void {
     this.backoff.recordFailure(error);
     const { failures, stopped } = this.backoff;
+    const backoffMs = stopped ? null : this.backoff.waitMs();
+    this.deps.bus.publish({ type: "hot.refill_failed", error, failures, backoffMs, stopped });
     if (stopped) this.logger.error({ failures, error }, "hot pool stopped refilling after repeated failures (crash loop)");
-    else this.logger.warn({ failures, error, backoffMs: this.backoff.waitMs() }, "hot pool refill failed; backing off");
+    else this.logger.warn({ failures, error, backoffMs }, "hot pool refill failed; backing off");
   }
 }

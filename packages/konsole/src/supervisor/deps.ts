@@ -1,5 +1,6 @@
 import type { Turn } from "@kon/protocol";
 import type { KonsoleConfig } from "../config.ts";
+import type { KonsoleBus } from "../events/bus.ts";
 import type { SessionStore } from "../journal/session-store.ts";
 import type { TokenLedger } from "../journal/token-ledger.ts";
 import type { TurnJournal } from "../journal/turn-journal.ts";
@@ -16,6 +17,8 @@ export interface SupervisorDeps {
   /** Tokens granted and not yet revoked, for start-up recovery. */
   tokenLedger: TokenLedger;
   logger: Logger;
+  /** konsole's event bus (the journal publishes on it too). */
+  bus: KonsoleBus;
 }
 
 /** Stores a change to a turn and journals the turn as it now stands. */

@@ -1,5 +1,8 @@
+import { createKonsoleBus, type KonsoleBus } from "../events/bus.ts";
+
 interface Waiter {
   owner: string;
+  since: number;
   resolve(): void;
 }
 
@@ -19,7 +22,10 @@ export class ProcessSlots {
   private readonly pressureListeners = new Set<() => void>();
   private readonly freedListeners = new Set<() => void>();
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    private readonly bus: KonsoleBus = createKonsoleBus(),
+  ) {}
 
   get inUse(): number {
     return this.used;
@@ -33,21 +39,24 @@ export class ProcessSlots {
     if (this.used >= this.capacity || this.waiters.length > 0) return false;
     this.used += 1;
     this.noteServed(owner);
+    this.bus.publish({ type: "slot.acquired", waitedMs: 0 });
     return true;
   }
 
   /** Resolves once a slot is held for `owner`; `release` gives it back. */
   acquire(owner = ""): Promise<void> {
     if (this.tryAcquire(owner)) return Promise.resolve();
-    const held = new Promise<void>((resolve) => this.waiters.push({ owner, resolve }));
+    const held = new Promise<void>((resolve) => this.waiters.push({ owner, since: performance.now(), resolve }));
     for (const listener of this.pressureListeners) listener();
     return held;
   }
 
   release(): void {
     const next = this.nextWaiter();
+    this.bus.publish({ type: "slot.released" });
     if (next) {
       this.noteServed(next.owner);
+      this.bus.publish({ type: "slot.acquired", waitedMs: performance.now() - next.since });
       next.resolve();
       return;
     }

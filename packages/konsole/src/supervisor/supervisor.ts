@@ -34,10 +34,10 @@ export class Supervisor {
   private stopping = false;
 
   constructor(private readonly deps: SupervisorDeps) {
-    this.slots = new ProcessSlots(deps.config.maxProcesses);
+    this.slots = new ProcessSlots(deps.config.maxProcesses, deps.bus);
     this.lanes = new SessionLanes(this.slots);
     this.waiting = new WaitingTurns(deps.config.queueLimit, deps.config.userQueueLimit);
-    this.hotPool = new HotPool({ config: deps.config, tokens: deps.tokens, slots: this.slots, logger: deps.logger });
+    this.hotPool = new HotPool({ config: deps.config, tokens: deps.tokens, slots: this.slots, logger: deps.logger, bus: deps.bus });
   }
 
   /**
@@ -55,6 +55,11 @@ export class Supervisor {
   /** Starts pre-warming hot processes; call after `recover`. */
   startHotPool(): void {
     if (!this.stopping) this.hotPool.start();
+  }
+
+  /** Turns accepted and not yet holding a process (queued behind their session or a slot). */
+  get waitingTurns(): number {
+    return this.waiting.size;
   }
 
   hotStatus(): HotStatus {
@@ -123,11 +128,10 @@ export class Supervisor {
   /** Resolves with the turn once it has finished. */
   waitForTurn(turnId: string): Promise<Turn> {
     return new Promise((resolve) => {
-      const unsubscribe = this.deps.journal.subscribe((entry) => {
-        if (entry.turnId === turnId && entry.payload.type === "turn" && isFinal(entry.payload.turn)) {
-          unsubscribe();
-          resolve(entry.payload.turn);
-        }
+      const unsubscribe = this.deps.bus.on("turn.ended", ({ turn }) => {
+        if (turn.id !== turnId) return;
+        unsubscribe();
+        resolve(turn);
       });
       const current = this.getTurn(turnId);
       if (isFinal(current)) {

@@ -5,7 +5,9 @@ import {
   type IssuePoolProcessTokenRequest,
   type IssueProcessTokenRequest,
 } from "@kon/protocol";
+import type { KonsoleBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
+import { requestIdHeaders } from "../http/request-context.ts";
 
 export class TokenUnavailableError extends Error {
   override name = "TokenUnavailableError";
@@ -29,6 +31,7 @@ export interface ProcessTokenClientOptions {
   logger: Logger;
   timeoutMs?: number;
   heldTokens?: HeldTokens;
+  bus?: KonsoleBus;
 }
 
 export interface RevokeOptions {
@@ -45,7 +48,7 @@ export class ProcessTokenClient {
   }
 
   private headers(): Record<string, string> {
-    return { authorization: `Bearer ${this.options.serviceToken}`, "content-type": "application/json" };
+    return { authorization: `Bearer ${this.options.serviceToken}`, "content-type": "application/json", ...requestIdHeaders() };
   }
 
   /** A token bound to one process, session and user. */
@@ -62,6 +65,7 @@ export class ProcessTokenClient {
   async bind(tokenId: string, request: BindProcessTokenRequest): Promise<void> {
     const response = await this.post(`/internal/process-tokens/${encodeURIComponent(tokenId)}/bind`, request);
     if (!response.ok) throw await refusal(response, "konui refused to bind a pool process token");
+    this.options.bus?.publish({ type: "token.bound", tokenId });
   }
 
   private async post(route: string, body: unknown): Promise<Response> {
@@ -84,6 +88,7 @@ export class ProcessTokenClient {
     const parsed = ProcessToken.safeParse(await response.json().catch(() => null));
     if (!parsed.success) throw new TokenUnavailableError("konui answered the process-token request with an unexpected body");
     this.note(() => this.options.heldTokens?.held(parsed.data.tokenId, processId, parsed.data.expiresAt));
+    this.options.bus?.publish({ type: "token.issued", tokenId: parsed.data.tokenId, pooled: route.endsWith("/pool") });
     return parsed.data;
   }
 
@@ -106,6 +111,7 @@ export class ProcessTokenClient {
         const response = await fetch(url, { method: "DELETE", headers: this.headers(), signal });
         if (response.ok || response.status === 404) {
           this.note(() => this.options.heldTokens?.released(tokenId));
+          this.options.bus?.publish({ type: "token.revoked", tokenId, ok: true });
           return true;
         }
         this.options.logger.warn({ tokenId, status: response.status, attempt }, "konui did not revoke a process token");
@@ -114,6 +120,7 @@ export class ProcessTokenClient {
       }
       if (attempt < attempts) await sleep(200);
     }
+    this.options.bus?.publish({ type: "token.revoked", tokenId, ok: false });
     return false;
   }
 }

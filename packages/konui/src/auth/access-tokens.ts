@@ -5,7 +5,7 @@ import { ApiError } from "@kon/protocol";
 import { countRows, type Db } from "../db/open.ts";
 import { logins } from "../db/schema.ts";
 import type { Clock } from "../time.ts";
-import type { AccessEvents } from "./access-events.ts";
+import type { KonuiBus } from "../events/bus.ts";
 
 const ALGORITHM = "HS256";
 const ISSUER = "konui";
@@ -36,7 +36,7 @@ export class AccessTokens {
     secret: Uint8Array,
     private readonly ttlSec: number,
     private readonly now: Clock,
-    private readonly events: AccessEvents,
+    private readonly bus: KonuiBus,
   ) {
     this.key = webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
     this.liveLogin = db
@@ -94,7 +94,7 @@ export class AccessTokens {
   /** Logout: this one login is refused from now on. */
   revoke(jti: string): void {
     const row = this.db.delete(logins).where(eq(logins.jti, jti)).returning({ userId: logins.userId }).get();
-    if (row) this.events.emit({ userId: row.userId, jti, reason: "logged_out" });
+    if (row) this.bus.publish({ type: "access.lost", userId: row.userId, jti, reason: "logged_out" });
   }
 
   /** Every login of a user (but `exceptJti`, the caller's own) is refused from now on. */
@@ -104,7 +104,7 @@ export class AccessTokens {
       .delete(logins)
       .where(exceptJti ? and(mine, ne(logins.jti, exceptJti)) : mine)
       .run();
-    this.events.emit({ userId, reason, ...(exceptJti ? { exceptJti } : {}) });
+    this.bus.publish({ type: "access.lost", userId, reason, ...(exceptJti ? { exceptJti } : {}) });
   }
 
   countLive(): number {

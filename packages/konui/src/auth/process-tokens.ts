@@ -10,6 +10,7 @@ import {
 } from "@kon/protocol";
 import { countRows, type Db } from "../db/open.ts";
 import { processTokens } from "../db/schema.ts";
+import { createKonuiBus, type KonuiBus } from "../events/bus.ts";
 import { iso, type Clock } from "../time.ts";
 
 /** Every process token starts with this, so a bearer token can be told from a JWT at a glance. */
@@ -35,6 +36,7 @@ export class ProcessTokens {
     private readonly db: Db,
     private readonly defaultTtlSec: number,
     private readonly now: Clock,
+    private readonly bus: KonuiBus = createKonuiBus(),
   ) {}
 
   issue(request: IssueProcessTokenRequest): ProcessToken {
@@ -58,7 +60,10 @@ export class ProcessTokens {
       .set({ sessionId: binding.sessionId, userId: binding.userId, boundAt: at })
       .where(and(eq(processTokens.id, tokenId), isNull(processTokens.boundAt), gt(processTokens.expiresAt, at)))
       .run();
-    if (changes === 1) return;
+    if (changes === 1) {
+      this.bus.publish({ type: "token.bound", kind: "process" });
+      return;
+    }
     const row = this.db.select().from(processTokens).where(eq(processTokens.id, tokenId)).get();
     if (!row || row.expiresAt <= at) throw new ApiError("not_found", "No live process token with that id (unknown, revoked or expired)");
     throw new ApiError("conflict", "The process token is already bound to a session");
@@ -80,14 +85,17 @@ export class ProcessTokens {
 
   /** Idempotent: revoking a token that is already gone is not an error. */
   revoke(tokenId: string): void {
-    this.db.delete(processTokens).where(eq(processTokens.id, tokenId)).run();
+    const { changes } = this.db.delete(processTokens).where(eq(processTokens.id, tokenId)).run();
+    if (changes > 0) this.bus.publish({ type: "token.revoked", kind: "process", count: changes });
   }
 
   /** Revokes the tokens bound to a session at or before `boundBy` (all of them when omitted). */
   revokeSession(sessionId: string, boundBy?: number): number {
     const ofSession = eq(processTokens.sessionId, sessionId);
     const where = boundBy === undefined ? ofSession : and(ofSession, lte(processTokens.boundAt, boundBy));
-    return this.db.delete(processTokens).where(where).run().changes;
+    const { changes } = this.db.delete(processTokens).where(where).run();
+    if (changes > 0) this.bus.publish({ type: "token.revoked", kind: "process", count: changes });
+    return changes;
   }
 
   /** Live bound tokens: one per Claude process serving a session. */
@@ -123,6 +131,7 @@ export class ProcessTokens {
       expiresAt,
     };
     this.db.insert(processTokens).values(row).run();
+    this.bus.publish({ type: "token.issued", kind: "process", pooled: binding === null });
     return { tokenId: row.id, token, expiresAt: iso(expiresAt), scopes: row.scopes };
   }
 }

@@ -1,5 +1,5 @@
 import type { UpdateUserRequest, User } from "@kon/protocol";
-import type { AccessEvents } from "./access-events.ts";
+import type { KonuiBus } from "../events/bus.ts";
 import type { AccessTokens } from "./access-tokens.ts";
 import type { RefreshTokens } from "./refresh-tokens.ts";
 import type { UserStore } from "./users.ts";
@@ -8,7 +8,7 @@ export interface UserChangeDeps {
   users: UserStore;
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
-  accessEvents: AccessEvents;
+  bus: KonuiBus;
 }
 
 /**
@@ -31,6 +31,6 @@ export async function changeUser(
     deps.accessTokens.revokeAllOf(id, "token_revoked", spared);
     deps.refreshTokens.revokeAllOf(id, spared);
   }
-  if (before && before.role !== after.role) deps.accessEvents.emit({ userId: id, reason: "role_changed" });
+  if (before && before.role !== after.role) deps.bus.publish({ type: "access.lost", userId: id, reason: "role_changed" });
   return after;
 }

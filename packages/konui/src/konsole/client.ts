@@ -7,6 +7,7 @@ import {
   type StartTurnRequest,
 } from "@kon/protocol";
 import type { z } from "zod";
+import { requestIdHeaders } from "../http/request-context.ts";
 
 /** Everything konui asks of konsole. Tests pass their own implementation to `createApp`. */
 export interface KonsoleApi {
@@ -38,6 +39,7 @@ export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
         method,
         headers: {
           authorization: `Bearer ${options.serviceToken}`,
+          ...requestIdHeaders(),
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

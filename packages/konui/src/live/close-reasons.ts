@@ -6,6 +6,7 @@ const TEXT: Record<DashboardCloseReason, string> = {
   user_disabled: "user disabled",
   token_revoked: "access token revoked",
   role_changed: "role changed; reconnect",
+  too_slow: "too slow; reconnect and read back",
 };
 
 /** The close code and reason a dashboard stream ends with when its access ends. */

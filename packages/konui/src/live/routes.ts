@@ -44,7 +44,8 @@ export function liveRoutes(s: Services) {
             ws.close(code, text);
           };
           const send = (_frame: DashboardServerFrame, text: string) => ws.send(text);
-          detach = s.hub.add({ userId: user.id, jti, isAdmin: user.role === "admin", send, end: endWith });
+          const bufferedBytes = () => (ws.raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0;
+          detach = s.hub.add({ userId: user.id, jti, isAdmin: user.role === "admin", send, bufferedBytes, end: endWith });
           expiry = setTimeout(() => endWith("token_expired"), Math.max(0, expiresAt - s.now()));
           // Access may have ended between the token check and the upgrade.
           if (s.users.findById(user.id)?.disabled !== false) return endWith("user_disabled");

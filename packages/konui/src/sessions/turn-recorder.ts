@@ -11,6 +11,7 @@ import { activityOfSession, type SessionActivity } from "./session-activity.ts";
 import type { SessionFrames } from "./session-frames.ts";
 import type { AgentSessionStore } from "./store.ts";
 import type { ToolCallStore } from "./tool-calls.ts";
+import type { KonuiBus } from "../events/bus.ts";
 
 type Listener = (message: Message) => void;
 
@@ -39,6 +40,7 @@ export interface TurnRecorderDeps {
   toolCalls: ToolCallStore;
   partials: PartialReplies;
   now: Clock;
+  bus: KonuiBus;
 }
 
 interface Outcome {
@@ -103,6 +105,7 @@ export class TurnRecorder {
       this.deps.hub.publish({ type: "turn", agent, sessionId, turnId: turn.id, status: turn.status }, audience);
     }
     if (outcome.inserted && message) {
+      this.deps.bus.publish({ type: "turn.recorded", agent, turn });
       this.deps.hub.publish({ type: "message", agent, sessionId, message }, audience);
       for (const listener of [...(this.listeners.get(turn.id) ?? [])]) listener(message);
     }
