@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 import { currentRequestId } from "./http/request-context.ts";
 
 export type { Logger };
@@ -9,6 +9,8 @@ const withRequestId = (): Record<string, string> => {
   return reqId === undefined ? {} : { reqId };
 };
 
-export function createLogger(level: string): Logger {
-  return pino({ name: "konui", level, mixin: withRequestId });
+/** `destination` defaults to stdout (tests pass their own to read the lines). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { name: "konui", level, mixin: withRequestId };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -11,7 +11,7 @@ import { createClaudeHome, type ClaudeHome } from "../../../../test/support/clau
 import { startMessagesApi, type MessagesApi, type Scenario } from "../../../../test/support/messages-api.ts";
 import { parseConfig, type KonsoleConfig } from "../../src/config.ts";
 import { start, type RunningKonsole } from "../../src/index.ts";
-import { silentLogger } from "../../src/logger.ts";
+import { silentLogger, type Logger } from "../../src/logger.ts";
 import { startKonuiStandIn, type KonuiStandIn } from "./konui-stand-in.ts";
 
 export const SERVICE_TOKEN = "test-service-token-0123456789";
@@ -22,6 +22,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** The konui stand-in's cap on process token lifetimes (KONUI_PROCESS_TOKEN_TTL_SEC). */
   konuiMaxTtlSec?: number;
+  /** konsole's logger (silent unless TEST_LOG_LEVEL is set). */
+  logger?: Logger;
 }
 
 export interface KonsoleHarness {
@@ -68,7 +70,7 @@ export async function startKonsoleHarness(options: HarnessOptions = {}): Promise
   const dataDir = realpathSync(mkdtempSync(path.join(tmpdir(), "konsole-data-")));
   const konsoleEnv = konsoleEnvFor(api, home, konui.url, dataDir, options.env);
   const config = parseConfig(konsoleEnv);
-  const konsole = await start(config, process.env.TEST_LOG_LEVEL ? {} : { logger: silentLogger });
+  const konsole = await start(config, options.logger ? { logger: options.logger } : process.env.TEST_LOG_LEVEL ? {} : { logger: silentLogger });
 
   const harness: KonsoleHarness = {
     api,

@@ -18,6 +18,8 @@ export interface KonuiStandIn {
   issued: IssuedToken[];
   /** Authorization headers of every request, to check the service token. */
   authorizations: string[];
+  /** `X-Request-Id` of every request ("" when it had none). */
+  requestIds: string[];
   stop(): Promise<void>;
 }
 
@@ -40,9 +42,11 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 export async function startKonuiStandIn(serviceToken: string, maxTtlSec = 3_600): Promise<KonuiStandIn> {
   const issued: IssuedToken[] = [];
   const authorizations: string[] = [];
+  const requestIds: string[] = [];
   const server = createServer((req, res) => {
     void (async () => {
       authorizations.push(req.headers.authorization ?? "");
+      requestIds.push(String(req.headers["x-request-id"] ?? ""));
       if (req.headers.authorization !== `Bearer ${serviceToken}`) return send(res, 401, { error: { code: "unauthorized", message: "bad token" } });
       const url = new URL(req.url ?? "/", "http://konui");
       const pooled = url.pathname === "/internal/process-tokens/pool";
@@ -88,6 +92,7 @@ export async function startKonuiStandIn(serviceToken: string, maxTtlSec = 3_600)
     url: `http://127.0.0.1:${port}`,
     issued,
     authorizations,
+    requestIds,
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
