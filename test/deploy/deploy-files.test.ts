@@ -16,7 +16,7 @@ interface ComposeService {
   ports?: string[];
   expose?: string[];
   secrets?: string[];
-  depends_on?: Record<string, { condition: string }> | string[];
+  depends_on?: Record<string, { condition: string }>;
 }
 const compose = parse(read("docker-compose.yml")) as {
   services: Record<string, ComposeService>;
