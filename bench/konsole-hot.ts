@@ -81,6 +81,8 @@ const samples = {
   poolFirst: [] as Timing[],
   coldNext: [] as Timing[],
   hotNext: [] as Timing[],
+  directColdFirst: [] as Timing[],
+  directPoolFirst: [] as Timing[],
   directColdNext: [] as Timing[],
   directHotNext: [] as Timing[],
 };
@@ -123,11 +125,11 @@ async function directRound(index: number, record: (key: keyof typeof samples, ti
   const conversation = randomUUID();
   let live: ClaudeProcess | undefined;
   const steps: Array<() => Promise<void>> = [
-    async () => void (await directCold({ kind: "new", claudeSessionId: conversation }, "Remember 4")),
+    async () => record("directColdFirst", await directCold({ kind: "new", claudeSessionId: conversation }, "Remember 4")),
     async () => {
       live = spare?.claude;
       spawnSpare();
-      if (live) await timedDirect(live, "Remember 4");
+      if (live) record("directPoolFirst", await timedDirect(live, "Remember 4"));
     },
   ];
   const nextSteps: Array<() => Promise<void>> = [
@@ -181,6 +183,12 @@ try {
   const hotNext = line("hot (live process)", samples.hotNext);
   console.log(`  ratio cold/hot: first event ${(coldNext.ttfe / hotNext.ttfe).toFixed(1)}x, total ${(coldNext.total / hotNext.total).toFixed(1)}x   (target: first event >= 10x)`);
   console.log("the CLI directly, no konsole: from the spawn (cold) or the stdin line (hot) to the first model output line");
+  console.log(" first prompt of a new conversation");
+  const directColdFirst = line("cold (spawn --session-id)", samples.directColdFirst);
+  const directPoolFirst = line("started and settled, first stdin line", samples.directPoolFirst);
+  console.log(`  ratio cold/pool: first event ${(directColdFirst.ttfe / directPoolFirst.ttfe).toFixed(1)}x (the CLI's own ceiling for the pool ratio above)`);
+  console.log(`  konsole's share of a pooled first prompt's first event: ${(poolFirst.ttfe - directPoolFirst.ttfe).toFixed(1)} ms`);
+  console.log(" next prompt of the same conversation");
   const directColdNext = line("cold (spawn --resume)", samples.directColdNext);
   const directHotNext = line("hot (live process)", samples.directHotNext);
   console.log(`  ratio cold/hot: first event ${(directColdNext.ttfe / directHotNext.ttfe).toFixed(1)}x (the CLI's own ceiling for the ratio above)`);
