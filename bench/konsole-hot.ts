@@ -30,17 +30,43 @@ const journal = await openJournalSocket(konsole.url, bench.serviceToken);
 interface Timing {
   ttfeMs: number;
   totalMs: number;
+  /** Where a konsole prompt's first event went, from konsole's event bus (in-process, one clock). */
+  split?: Split;
+}
+
+interface Split {
+  /** HTTP request sent → prompt written to the process's stdin (`turn.started`, published right after the write). */
+  inboundMs: number;
+  /** stdin written → the first model output line journaled (the CLI's own time, plus konsole reading the lines before it). */
+  processMs: number;
+  /** Journaled → arrival over the journal WebSocket at the client. */
+  outboundMs: number;
 }
 
 /** Sends one prompt and times it from the client's side: first model output over the WebSocket, and the answer. */
 async function timedPrompt(route: string, sessionId: string, text: string): Promise<Timing> {
   const firstEvent = journal.nextEntry((entry) => entry.sessionId === sessionId && isModelOutput(entry));
+  let writtenAt = Number.NaN;
+  let journaledAt = Number.NaN;
+  const stopStarted = konsole.bus.on("turn.started", (event) => {
+    if (event.sessionId === sessionId && Number.isNaN(writtenAt)) writtenAt = performance.now();
+  });
+  const stopAppended = konsole.bus.on("journal.appended", ({ entry }) => {
+    if (entry.sessionId === sessionId && Number.isNaN(journaledAt) && isModelOutput(entry)) journaledAt = performance.now();
+  });
   const began = performance.now();
-  const response = await bench.call("POST", `/sessions/${sessionId}/${route}?wait=true`, { userId: "bench", text, maxTurns: MAX_TURNS });
-  const totalMs = performance.now() - began;
-  const turn = (await response.json()) as Turn;
-  if (turn.status !== "succeeded") throw new Error(`${route} ${sessionId}: turn ${turn.status} ${turn.error?.message ?? ""}`);
-  return { ttfeMs: (await firstEvent) - began, totalMs };
+  try {
+    const response = await bench.call("POST", `/sessions/${sessionId}/${route}?wait=true`, { userId: "bench", text, maxTurns: MAX_TURNS });
+    const totalMs = performance.now() - began;
+    const turn = (await response.json()) as Turn;
+    if (turn.status !== "succeeded") throw new Error(`${route} ${sessionId}: turn ${turn.status} ${turn.error?.message ?? ""}`);
+    const arrivedAt = await firstEvent;
+    const split = { inboundMs: writtenAt - began, processMs: journaledAt - writtenAt, outboundMs: arrivedAt - journaledAt };
+    return { ttfeMs: arrivedAt - began, totalMs, split };
+  } finally {
+    stopStarted();
+    stopAppended();
+  }
 }
 
 const isModelEvent = (event: ClaudeEvent): boolean => event.type === "assistant" || event.type === "stream_event";
@@ -193,6 +219,12 @@ try {
   const directHotNext = line("hot (live process)", samples.directHotNext);
   console.log(`  ratio cold/hot: first event ${(directColdNext.ttfe / directHotNext.ttfe).toFixed(1)}x (the CLI's own ceiling for the ratio above)`);
   console.log(`  konsole's share of a hot follow-up's first event: ${(hotNext.ttfe - directHotNext.ttfe).toFixed(1)} ms`);
+  console.log("where a konsole prompt's first event went (medians, from konsole's event bus)");
+  for (const [label, values] of [["pooled first prompt", samples.poolFirst], ["hot follow-up", samples.hotNext]] as const) {
+    const splits = values.flatMap((value) => (value.split ? [value.split] : []));
+    const part = (pick: (split: Split) => number): string => median(splits.map(pick)).toFixed(1).padStart(6);
+    console.log(`  ${label.padEnd(20)} request → stdin ${part((x) => x.inboundMs)} ms   stdin → journaled ${part((x) => x.processMs)} ms   journaled → client ${part((x) => x.outboundMs)} ms`);
+  }
   const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
   console.log(`RSS per hot process: median ${mib(median(rss))} MiB (min ${mib(Math.min(...rss))}, max ${mib(Math.max(...rss))}, ${rss.length} samples)`);
 } finally {

@@ -68,7 +68,12 @@ export class JournalStream {
     this.stopFollowing();
     const generation = ++this.generation;
     this.sink.send({ type: "subscribed", after, sessionId: sessionId ?? null });
-    void this.replay(generation, sessionId, after);
+    this.replay(generation, sessionId, after).catch(() => {
+      // The journal could not be read (konsole is stopping): the client resumes elsewhere or later.
+      if (this.ended) return;
+      this.end(false);
+      this.sink.close(1011, "the journal could not be read");
+    });
   }
 
   private async replay(generation: number, sessionId: string | undefined, after: number): Promise<void> {
