@@ -18,6 +18,13 @@ printf '%s\\n' "$prompt" | '${real}' "$@" | grep --line-buffered -v '"type":"res
   case "$line" in *'"type":"assistant"'*) kill -9 0 ;; esac
 done
 `,
+  /**
+   * Passes the real CLI's output through without its `result` lines, stdin left to the CLI: a
+   * prompt's end is never seen and the process lives on, as if konsole died just before it.
+   */
+  "drop-result": (real: string) => `#!/usr/bin/env bash
+'${real}' "$@" | grep --line-buffered -v '"type":"result"'
+`,
 } as const;
 
 export type FaultKind = keyof typeof scripts;
