@@ -13,7 +13,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createHostObserver, type RunningObserver } from "./observer/create.ts";
 import { tightenDirIfPresent } from "./private-files.ts";
 import { Supervisor } from "./supervisor/supervisor.ts";
-import { workspacesRoot } from "./supervisor/workspace-files.ts";
+import { workspacesRoot } from "./workspace-files.ts";
 import { ProcessTokenClient } from "./tokens/process-token-client.ts";
 
 export { createApp } from "./app.ts";
