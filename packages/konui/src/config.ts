@@ -78,8 +78,6 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   /** The built dashboard (Vite's `dist`: index.html + assets/) served at `/`. */
   dashboardDir: string;
-  /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
-  turnPollMs: number;
   /** Pieces of a streaming reply closer together than this go to dashboards as one frame. */
   progressWindowMs: number;
   /** scrypt N for new password hashes (tests lower it). */
@@ -121,7 +119,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSessionsPerUser: e.KONUI_MAX_SESSIONS_PER_USER,
     logLevel: e.LOG_LEVEL,
     dashboardDir: path.resolve(e.KONUI_DASHBOARD_DIR ?? bundledDashboardDir),
-    turnPollMs: 1_000,
     progressWindowMs: 40,
     maxUploadBytes: 16 * 1024 * 1024,
     maxJsonBytes: 8 * 1024 * 1024,

@@ -10,8 +10,13 @@ export interface TurnScript {
   hold?: boolean;
 }
 
-/** A KonsoleApi test double: turns finish at once (or when told) with a scripted outcome. */
+/**
+ * A KonsoleApi test double: turns finish at once (or when told) with a scripted outcome, and each
+ * finished turn goes to `journal` as konsole's journal stream would bring it to konui's consumer.
+ */
 export class FakeKonsole implements KonsoleApi {
+  /** Where finished turns go (the harness points it at konui's recorder, as its consumer does). */
+  journal: ((turn: Turn) => void) | undefined;
   readonly requests: { sessionId: string; request: StartTurnParams }[] = [];
   readonly turns = new Map<string, Turn>();
   readonly resets: string[] = [];
@@ -82,6 +87,7 @@ export class FakeKonsole implements KonsoleApi {
       finishedAt: new Date().toISOString(),
     };
     this.turns.set(turnId, done);
+    this.journal?.({ ...done });
     return done;
   }
 
