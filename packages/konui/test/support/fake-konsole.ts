@@ -55,11 +55,22 @@ export class FakeKonsole implements KonsoleApi {
     };
     this.turns.set(turn.id, turn);
     const script = this.script(request);
-    if (!script.hold) this.finish(turn.id, script);
+    // konsole journals the outcome after it has answered the start.
+    if (!script.hold) {
+      const done = this.settle(turn.id, script);
+      setImmediate(() => this.journal?.({ ...done }));
+    }
     return { turn: { ...turn }, queuePosition: 0 };
   }
 
+  /** Ends a held turn now, and journals it. */
   finish(turnId: string, script: TurnScript): Turn {
+    const done = this.settle(turnId, script);
+    this.journal?.({ ...done });
+    return done;
+  }
+
+  private settle(turnId: string, script: TurnScript): Turn {
     const turn = this.turns.get(turnId);
     if (!turn) throw new Error(`no turn ${turnId}`);
     const claudeSessionId = this.claudeIds.get(turn.sessionId) ?? randomUUID();
@@ -83,11 +94,11 @@ export class FakeKonsole implements KonsoleApi {
         numTurns: 2,
         lastCacheRatio: 0.1234,
         compactions: 0,
+        credentials: "api_key",
       },
       finishedAt: new Date().toISOString(),
     };
     this.turns.set(turnId, done);
-    this.journal?.({ ...done });
     return done;
   }
 
