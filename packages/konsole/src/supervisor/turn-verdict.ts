@@ -101,7 +101,9 @@ function usedAllTurns(accumulator: TurnAccumulator, limits: TurnLimits | null): 
 export function judgeTurn(end: TurnEnd, accumulator: TurnAccumulator, context: VerdictContext): TurnVerdict {
   const accumulated = accumulator.text;
   const saidSomething = (reply: string): string | null => (reply.length > 0 ? reply : null);
-  if (context.stopReason) {
+  // A turn that had finished well when its last message crossed its budget is over, not stopped.
+  const finishedAnyway = context.stopReason === "budget_exceeded" && end.kind === "result" && !end.result.is_error;
+  if (context.stopReason && !finishedAnyway) {
     const reply = end.kind === "result" ? (end.result.result ?? accumulated) : accumulated;
     return {
       status: "failed",

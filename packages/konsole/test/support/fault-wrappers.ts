@@ -25,6 +25,19 @@ done
   "drop-result": (real: string) => `#!/usr/bin/env bash
 '${real}' "$@" | grep --line-buffered -v '"type":"result"'
 `,
+  /**
+   * Notes its arguments in the file beside it, then runs the real CLI without its
+   * `--max-budget-usd`: a CLI that does not hold its budget, so only konsole's own watch can.
+   */
+  "ignore-budget": (real: string) => `#!/usr/bin/env bash
+printf '%s\\n' "$@" > "$(dirname "$0")/args"
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --max-budget-usd ]; then shift 2; continue; fi
+  args+=("$1"); shift
+done
+exec '${real}' "\${args[@]}"
+`,
 } as const;
 
 export type FaultKind = keyof typeof scripts;
