@@ -5,8 +5,8 @@ import { appendStderrTail } from "../claude/claude-process.ts";
 import type { HotPool } from "../pool/hot-pool.ts";
 import type { HotBinding, HotProcess } from "../pool/hot-process.ts";
 import { profileFits, profileOfTurn, type HotProfile } from "../pool/hot-profile.ts";
-import type { SupervisorDeps } from "./deps.ts";
 import { workspaceDir } from "../workspace-files.ts";
+import type { SupervisorDeps } from "./deps.ts";
 import { rerunOnMemoryLoss } from "./turn-closer.ts";
 import type { AttemptContext, PromptAttempt, TurnJob } from "./turn-job.ts";
 

@@ -6,16 +6,16 @@ import { deleteTranscript, transcriptPath } from "../claude/transcript.ts";
 import { turnFromRow } from "../journal/turn-store.ts";
 import { hotLifeShortfall } from "../pool/fresh-life.ts";
 import { HotPool } from "../pool/hot-pool.ts";
+import { ProcessSlots } from "../pool/process-slots.ts";
+import { checkWorkspaceFiles, workspaceDir } from "../workspace-files.ts";
 import type { SupervisorDeps } from "./deps.ts";
 import { revokeLeftoverTokens } from "./leftover-tokens.ts";
-import { ProcessSlots } from "../pool/process-slots.ts";
 import { SessionLanes } from "./session-lanes.ts";
 import { recoverAfterRestart } from "./startup-recovery.ts";
 import { TurnControl } from "./turn-control.ts";
-import { WaitingTurns } from "./waiting-turns.ts";
 import { failTurn } from "./turn-closer.ts";
 import { limitsOf, runTurn } from "./turn-runner.ts";
-import { checkWorkspaceFiles, workspaceDir } from "../workspace-files.ts";
+import { WaitingTurns } from "./waiting-turns.ts";
 
 interface ActiveTurn {
   sessionId: string;

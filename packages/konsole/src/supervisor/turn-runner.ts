@@ -7,13 +7,14 @@ import type { HotPool } from "../pool/hot-pool.ts";
 import { profileOfTurn } from "../pool/hot-profile.ts";
 import { HotLifeTooShortError } from "../pool/hot-spawn.ts";
 import { TokenUnavailableError } from "../tokens/process-token-client.ts";
+import { writeWorkspaceFiles } from "../workspace-files.ts";
+import { BudgetWatch } from "./budget-watch.ts";
 import { runColdPrompt, type ColdPrompt } from "./cold-prompt.ts";
 import { updateTurn, type SupervisorDeps } from "./deps.ts";
-import { BudgetWatch } from "./budget-watch.ts";
 import { runHotPrompt } from "./hot-turn.ts";
 import { closeTurn, failTurn, rerunOnMemoryLoss } from "./turn-closer.ts";
 import type { AttemptContext, PromptAttempt, TurnJob } from "./turn-job.ts";
-import { writeWorkspaceFiles } from "../workspace-files.ts";
+
 const TOKEN_TTL_MARGIN_SEC = 300;
 const DEFAULT_TOKEN_TTL_SEC = 3_600;
 
