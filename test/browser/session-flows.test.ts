@@ -1,6 +1,7 @@
 // A person using the dashboard against the whole stack (real konui, konsole and `claude` CLI,
 // the Messages API stand-in): a conversation that streams and remembers, tool calls, a kontask
-// the agent makes, attachments, reset, failures, reloads and the guardrails form.
+// the agent makes, attachments, reset, failures (a turn limit continued for more turns), reloads
+// and the guardrails form.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -131,6 +132,16 @@ describeInBrowser("the dashboard, with the real claude CLI behind it", () => {
       expect(failed?.error?.message).toMatch(/^(Task|Chat) exceeded turn limit: Reached maximum number of turns \(3\)\./);
       expect(await alert.innerText()).toContain(failed?.error?.message);
       await screenshot(page, "turn-limit", { docs: true });
+
+      // Continue for N more turns from the failure: the same conversation carries on.
+      await page.getByRole("spinbutton", { name: "More turns" }).fill("2");
+      await page.getByRole("button", { name: "Continue 2 more turns" }).click();
+      await articles(page).filter({ hasText: "You ran out of turns before finishing. Carry on" }).waitFor(LONG);
+      await waitForReply(page, "I don't know");
+      await waitForIdle(page);
+      const after = await ui.stack.call<{ messages: Message[] }>("GET", `/api/agents/claude/sessions/${sessionId}`);
+      const continued = after.body.messages.at(-1);
+      expect(continued).toMatchObject({ role: "assistant", status: "complete", claudeSessionId: failed?.claudeSessionId });
 
       await page.getByRole("link", { name: "Edit guardrails" }).click();
       await page.waitForURL(/\/admin\/guardrails\?agent=claude$/);

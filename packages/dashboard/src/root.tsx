@@ -14,12 +14,13 @@ import { useStore } from "./store/use-store.ts";
 const KontaskPage = lazyPage<{ id: string }>(() => import("./pages/kontask-page.tsx"));
 const PoolPage = lazyPage(() => import("./pages/admin/pool-page.tsx"));
 const GuardrailsPage = lazyPage(() => import("./pages/admin/guardrails-page.tsx"));
+const BudgetsPage = lazyPage(() => import("./pages/admin/budgets-page.tsx"));
 const FlagsPage = lazyPage(() => import("./pages/admin/flags-page.tsx"));
 const UsersPage = lazyPage(() => import("./pages/admin/users-page.tsx"));
 const UsagePage = lazyPage(() => import("./pages/admin/usage-page.tsx"));
 
 const HOME = "/sessions/claude";
-const ADMIN_PAGES = { pool: PoolPage, guardrails: GuardrailsPage, flags: FlagsPage, users: UsersPage, usage: UsagePage };
+const ADMIN_PAGES = { pool: PoolPage, guardrails: GuardrailsPage, budgets: BudgetsPage, flags: FlagsPage, users: UsersPage, usage: UsagePage };
 
 /** Where to go after logging in; kept in memory, never in the URL. */
 let afterLogin = HOME;

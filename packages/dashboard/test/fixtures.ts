@@ -38,6 +38,7 @@ export function session(over: Partial<AgentSession> & Pick<AgentSession, "id">):
     claudeSessionId: null,
     totalCostUsd: 0,
     messageCount: 0,
+    budget: null,
     createdAt: "2026-03-01T10:00:00Z",
     updatedAt: "2026-03-01T10:00:00Z",
     ...over,

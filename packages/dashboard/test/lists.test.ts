@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { UsageRow } from "@kon/protocol";
 import { applyKontaskChange } from "../src/store/kontask-list.ts";
 import { applySessionChange } from "../src/store/session-list.ts";
 import { usageByDay, usageTotals } from "../src/logic/usage.ts";
@@ -35,18 +36,19 @@ describe("kontask list", () => {
 
 describe("usage", () => {
   const tokens = { input: 10, output: 5, cacheRead: 0, cacheCreation: 0 };
-  const rows = [
-    { day: "2026-03-01", userId: "u1", username: "alice", agent: "claude", turns: 2, costUsd: 0.5, tokens },
-    { day: "2026-03-03", userId: "u2", username: "bob", agent: "claude", turns: 1, costUsd: 0.25, tokens },
-    { day: "2026-03-03", userId: "u1", username: "alice", agent: "reviewer", turns: 1, costUsd: 1, tokens },
+  const rows: UsageRow[] = [
+    { day: "2026-03-01", userId: "u1", username: "alice", agent: "claude", billing: "api", turns: 2, costUsd: 0.5, tokens },
+    { day: "2026-03-03", userId: "u2", username: "bob", agent: "claude", billing: "api", turns: 1, costUsd: 0.25, tokens },
+    { day: "2026-03-03", userId: "u1", username: "alice", agent: "reviewer", billing: "subscription", turns: 1, costUsd: 1, tokens },
+    { day: "2026-03-03", userId: "u3deleted", username: null, agent: "claude", billing: "api", turns: 1, costUsd: 0.125, tokens },
   ];
   it("fills every day and splits by user or agent", () => {
     const all = usageByDay(rows, "2026-03-01", "2026-03-03", "cost", "all");
     expect(all.days).toEqual(["2026-03-01", "2026-03-02", "2026-03-03"]);
-    expect(all.series).toEqual([{ name: "all", values: [0.5, 0, 1.25] }]);
+    expect(all.series).toEqual([{ name: "all", values: [0.5, 0, 1.375] }]);
     const byAgent = usageByDay(rows, "2026-03-01", "2026-03-03", "tokens", "agent");
     expect(byAgent.series).toEqual([
-      { name: "claude", values: [15, 0, 15] },
+      { name: "claude", values: [15, 0, 30] },
       { name: "reviewer", values: [0, 0, 15] },
     ]);
   });
@@ -54,6 +56,8 @@ describe("usage", () => {
     expect(usageTotals(rows, "user")).toEqual([
       { name: "alice", turns: 3, costUsd: 1.5, tokens: 30 },
       { name: "bob", turns: 1, costUsd: 0.25, tokens: 15 },
+      // A deleted user's spending stays, under their id.
+      { name: "deleted user u3delete", turns: 1, costUsd: 0.125, tokens: 15 },
     ]);
   });
 });

@@ -16,7 +16,7 @@ import { metricsOnlyApp } from "./metrics/routes.ts";
 import { createHostObserver, type RunningObserver } from "./observer/create.ts";
 import { tightenDirIfPresent } from "./private-files.ts";
 import { Supervisor } from "./supervisor/supervisor.ts";
-import { workspacesRoot } from "./supervisor/workspace-files.ts";
+import { workspacesRoot } from "./workspace-files.ts";
 import { ProcessTokenClient } from "./tokens/process-token-client.ts";
 
 export { createApp } from "./app.ts";

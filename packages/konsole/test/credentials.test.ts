@@ -45,7 +45,11 @@ describe("which credentials Claude processes will use", () => {
       if (line.kind === "event" && line.event.type === "result") result = line.event;
     }
     if (!result) throw new Error("the fixture has no result");
-    const verdict = judgeTurn({ accumulator, end: { kind: "result", result }, endedAt: 2 }, { maxTurns: 1, stopReason: null, executionTimeoutSec: undefined, stderr: "" });
+    const verdict = judgeTurn({ kind: "result", result }, accumulator, {
+      limits: { maxTurns: 1, executionTimeoutSec: null, budget: null },
+      stopReason: null,
+      stderr: "",
+    });
     expect(verdict).toEqual({ status: "failed", reply: null, error: { code: "claude_error", message: NO_CREDENTIALS_HINT }, recovered: false });
   });
 });

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/journal/database.ts";
-import { writeWorkspaceFiles } from "../src/supervisor/workspace-files.ts";
+import { writeWorkspaceFiles } from "../src/workspace-files.ts";
 
 const modeOf = (file: string): number => fs.statSync(file).mode & 0o777;
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "konsole-modes-"));

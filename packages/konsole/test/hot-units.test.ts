@@ -7,8 +7,8 @@ import type { HotProfile } from "../src/pool/hot-profile.ts";
 import { planPool } from "../src/pool/pool-plan.ts";
 import { RefillBackoff } from "../src/pool/refill-backoff.ts";
 import { WantedProfiles } from "../src/pool/wanted-profiles.ts";
-import { ProcessSlots } from "../src/supervisor/process-slots.ts";
-import { checkWorkspaceFiles, staysInUploads } from "../src/supervisor/workspace-files.ts";
+import { ProcessSlots } from "../src/pool/process-slots.ts";
+import { checkWorkspaceFiles, staysInUploads } from "../src/workspace-files.ts";
 
 describe("refill back-off", () => {
   it("doubles the pause with each failure in a row and stops at the limit", () => {

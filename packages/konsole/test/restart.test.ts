@@ -7,12 +7,13 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { HotStatus, Turn, TurnAccepted } from "@kon/protocol";
+import type { HotStatus, Turn, TurnAccepted, TurnEventsPage } from "@kon/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClaudeHome, type ClaudeHome } from "../../../test/support/claude-env.ts";
 import { loopForever, noopBash, startMessagesApi, toolUseReply, type MessagesApi } from "../../../test/support/messages-api.ts";
 import { processAlive } from "../src/claude/process-group.ts";
 import { findTaggedProcesses } from "../src/claude/process-tag.ts";
+import { writeFaultWrapper } from "./support/fault-wrappers.ts";
 import { konsoleEnvFor, SERVICE_TOKEN } from "./support/konsole-harness.ts";
 import { startKonuiStandIn, type KonuiStandIn } from "./support/konui-stand-in.ts";
 
@@ -137,8 +138,8 @@ describe("a konsole killed mid-turn", () => {
     api.setScenario(() => toolUseReply("Bash", { ...noopBash }, { text: "Still working" }));
     const first = await launchKonsole();
     const running = await startRunningTurn("/sessions/crash/turns");
-    const eventCount = async () => ((await (await call("GET", `/turns/${running.id}/events?limit=1000`)).json()) as { entries: unknown[] }).entries.length;
-    await expect.poll(eventCount, { timeout: 60_000, interval: 100 }).toBeGreaterThan(4);
+    // A tool call has run (and so was journaled), not just the first pieces of the reply.
+    await expect.poll(() => toolResults(running.id), { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
     const pid = running.pid ?? 0;
     const processId = konui.issued.at(-1)?.request.processId ?? "";
     await endKonsole(first, "SIGKILL");
@@ -217,3 +218,34 @@ describe("process tokens across a konsole's life", () => {
     await expect.poll(() => [busy.pid ?? 0, pooled.pid ?? 0].map(processAlive), { timeout: 60_000 }).toEqual([false, false]);
   }, 240_000);
 });
+
+describe("a turn that used all its turns when konsole died", () => {
+  it("is closed at the next start with the exact turn-limit message", async () => {
+    api.setScenario(loopForever());
+    const previous = children.at(-1);
+    if (previous) await endKonsole(previous, "SIGTERM");
+    env = { ...env, CLAUDE_BIN: writeFaultWrapper("drop-result"), KONSOLE_HOT_POOL_SIZE: "0" };
+    await launchKonsole();
+    const accepted = (await (await call("POST", "/sessions/capped/turns", { userId: "u1", text: "loop forever please", maxTurns: 2 })).json()) as TurnAccepted;
+    // Both of its turns' tool calls ran: the CLI is at its cap (its result line never reaches konsole).
+    await expect.poll(() => toolResults(accepted.turn.id), { timeout: 60_000, interval: 100 }).toBe(2);
+    await endKonsole(runningKonsole(), "SIGKILL");
+
+    await launchKonsole();
+    const closed = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
+    expect(closed).toMatchObject({
+      status: "failed",
+      error: {
+        code: "max_turns",
+        message:
+          "Task exceeded turn limit: Reached maximum number of turns (2). Consider increasing max_turns_task in guardrails or breaking into smaller subtasks.",
+      },
+    });
+    expect(closed.figures?.toolCallCount).toBe(2);
+  }, 240_000);
+});
+
+async function toolResults(turnId: string): Promise<number> {
+  const { entries } = (await (await call("GET", `/turns/${turnId}/events?limit=1000`)).json()) as TurnEventsPage;
+  return entries.filter((entry) => entry.payload.type === "claude" && entry.payload.line.kind === "event" && entry.payload.line.event.type === "user").length;
+}

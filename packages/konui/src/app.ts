@@ -17,6 +17,7 @@ import { liveRoutes } from "./live/routes.ts";
 import { metricsRoutes } from "./metrics/routes.ts";
 import { flagRoutes } from "./sessions/flag-routes.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
+import { budgetRoutes } from "./budgets/routes.ts";
 import { usageRoutes } from "./usage/routes.ts";
 import { createServices, type ServiceDeps, type Services } from "./services.ts";
 import { VERSION } from "./version.ts";
@@ -39,6 +40,7 @@ function buildRoutes(s: Services) {
     .route("/", sessionRoutes(s))
     .route("/", flagRoutes(s))
     .route("/", usageRoutes(s))
+    .route("/", budgetRoutes(s))
     .route("/", konsoleRoutes(s));
 
   const app = new Hono()

@@ -85,8 +85,6 @@ export interface Config {
   liveMaxBufferedBytes: number;
   /** The built dashboard (Vite's `dist`: index.html + assets/) served at `/`. */
   dashboardDir: string;
-  /** How often a synchronous send polls konsole while it waits for the turn (besides the event stream). */
-  turnPollMs: number;
   /** Pieces of a streaming reply closer together than this go to dashboards as one frame. */
   progressWindowMs: number;
   /** scrypt N for new password hashes (tests lower it). */
@@ -130,7 +128,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.KONUI_METRICS_TOKEN,
     liveMaxBufferedBytes: e.KONUI_LIVE_MAX_BUFFERED_BYTES,
     dashboardDir: path.resolve(e.KONUI_DASHBOARD_DIR ?? bundledDashboardDir),
-    turnPollMs: 1_000,
     progressWindowMs: 40,
     maxUploadBytes: 16 * 1024 * 1024,
     maxJsonBytes: 8 * 1024 * 1024,

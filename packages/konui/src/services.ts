@@ -8,6 +8,9 @@ import { LoginThrottle } from "./auth/throttle.ts";
 import { UserStore } from "./auth/users.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/open.ts";
+import { BudgetBook } from "./budgets/budget-book.ts";
+import { BudgetStore } from "./budgets/budget-store.ts";
+import { SpendingLedger } from "./budgets/spending-ledger.ts";
 import { createKonuiBus, type KonuiBus } from "./events/bus.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
@@ -72,6 +75,8 @@ export interface Services {
   sender: TurnSender;
   hub: LiveHub;
   usage: UsageReports;
+  budgets: BudgetStore;
+  budgetBook: BudgetBook;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -84,23 +89,26 @@ export function createServices(deps: ServiceDeps): Services {
   const accessTokens = new AccessTokens(db, deps.jwtSecret, config.accessTokenTtlSec, now, bus);
   const processTokens = new ProcessTokens(db, config.processTokenTtlSec, now, bus);
   const refreshTokens = new RefreshTokens(db, config.refreshTokenTtlSec, now);
-  const sessions = new AgentSessionStore(db, now);
+  const budgets = new BudgetStore(db, now);
+  const ledger = new SpendingLedger(db);
+  const budgetBook = new BudgetBook(budgets, ledger, now);
+  const sessions = new AgentSessionStore(db, now, (row) => budgetBook.tightest({ sessionId: row.id, userId: row.userId, agent: row.agent }));
   const hotSessions = new HotSessions(konsole, logger.child({ component: "hot-sessions" }));
   const sessionFrames = new SessionFrames(hub, hotSessions);
   const toolCalls = new ToolCallStore(db, now);
   const partials = new PartialReplies();
   const guardrails = new GuardrailStore(db, now);
-  const recorder = new TurnRecorder({ db, hub, sessions, sessionFrames, toolCalls, partials, now, bus });
+  const recorder = new TurnRecorder({ db, hub, sessions, sessionFrames, toolCalls, partials, ledger, now, bus });
   const sender = new TurnSender({
     db,
     konsole,
     recorder,
     partials,
     guardrails,
+    budgetBook,
     sessions,
     hub,
     dataDir: config.dataDir,
-    pollMs: config.turnPollMs,
     now,
     logger: logger.child({ component: "turns" }),
   });
@@ -135,5 +143,7 @@ export function createServices(deps: ServiceDeps): Services {
     sender,
     hub,
     usage: new UsageReports(db, now),
+    budgets,
+    budgetBook,
   };
 }

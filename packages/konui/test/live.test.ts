@@ -11,6 +11,8 @@ beforeEach(async () => {
   konsole = new FakeKonsole();
   const config = listeningConfig();
   konui = await start(config, { konsole, logger: silentLogger, print: () => {} });
+  // Outcomes reach konui through its journal consumer; this konsole hands them to the recorder itself.
+  konsole.journal = (turn) => konui.services.recorder.record(turn);
 });
 afterEach(async () => {
   await konui.stop();

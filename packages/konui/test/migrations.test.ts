@@ -102,3 +102,41 @@ it("keeps messages written before turn timing and statuses existed; their turns 
     database.close();
   }
 });
+
+it("puts the turns finished before the spending ledger existed into it", () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const file = path.join(dir, "konui.sqlite");
+  const old = new Database(file);
+  migrate(drizzle(old), { migrationsFolder: migrationsBefore("0005_budgets_and_spending_ledger", dir) });
+  old.prepare("insert into users (id, username, password_hash, role, created_at, updated_at) values ('u1', 'alice', 'h', 'user', 1, 1)").run();
+  old.prepare("insert into agent_sessions (id, agent, user_id, created_at, updated_at) values ('s1', 'claude', 'u1', 1, 1)").run();
+  const insert = old.prepare(
+    "insert into messages (id, session_id, role, text, attachments, turn_id, status, cost_usd, tokens, model, created_at) values (?, 's1', ?, 'x', '[]', ?, 'complete', ?, ?, 'm', 2)",
+  );
+  insert.run("m1", "user", "t1", null, null);
+  insert.run("m2", "assistant", "t1", 0.5, '{"input":1,"output":2,"cacheRead":3,"cacheCreation":4}');
+  old.close();
+
+  const database = openDatabase(file);
+  try {
+    expect(database.sqlite.prepare("select * from spending").all()).toEqual([
+      {
+        turn_id: "t1",
+        session_id: "s1",
+        user_id: "u1",
+        agent: "claude",
+        cost_usd: 0.5,
+        input_tokens: 1,
+        output_tokens: 2,
+        cache_read_tokens: 3,
+        cache_creation_tokens: 4,
+        model: "m",
+        billing: "unknown",
+        recorded_at: 2,
+      },
+    ]);
+  } finally {
+    database.close();
+  }
+});

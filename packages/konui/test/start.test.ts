@@ -49,6 +49,9 @@ describe("start()", () => {
     konsole.script = () => ({ status: "succeeded", hold: true });
     const config = listeningConfig();
     running = await start(config, { konsole, logger: silentLogger, print: () => {} });
+    const recorder = running.services.recorder;
+    // Outcomes reach konui through its journal consumer; this konsole hands them to the recorder itself.
+    konsole.journal = (turn) => recorder.record(turn);
     const { url } = running;
     const { access_token } = (await (await token(url, "admin-password-1")).json()) as { access_token: string };
     const auth = { authorization: `Bearer ${access_token}`, "content-type": "application/json" };

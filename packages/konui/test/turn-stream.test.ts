@@ -211,7 +211,7 @@ describe("tool calls", () => {
 });
 
 describe("turn frames", () => {
-  it("sends exactly one frame per status change when the consumer, a waiting send and a poll all record the outcome", async () => {
+  it("sends exactly one frame per status change while a send waits and the turn is read: the consumer alone records it", async () => {
     const n = 12;
     for (let i = 0; i < n; i += 1) {
       const turnId = await sendAsync(`turn ${i}`);

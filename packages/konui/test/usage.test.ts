@@ -53,6 +53,7 @@ describe("GET /api/usage", () => {
         userId: h.userId("alice"),
         username: "alice",
         agent: "claude",
+        billing: "api",
         turns: 2,
         costUsd: expect.closeTo(0.0246, 10),
         tokens: { input: 20, output: 40, cacheRead: 60, cacheCreation: 80 },

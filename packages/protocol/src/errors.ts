@@ -13,6 +13,7 @@ export const ErrorCode = z.enum([
   "internal",
   "unavailable",
   "timeout",
+  "budget_exceeded",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -39,6 +40,7 @@ export const statusOfErrorCode = {
   internal: 500,
   unavailable: 503,
   timeout: 504,
+  budget_exceeded: 402,
 } as const satisfies Record<ErrorCode, number>;
 
 /** Thrown anywhere in a service; the one `onError` turns it into `ErrorBody` with its status. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ClaudeLine, ImageAttachment } from "./claude.ts";
-import { ErrorBody } from "./errors.ts";
+import { ClaudeCredentials, ErrorBody } from "./errors.ts";
 import { ObserverEvent } from "./observer.ts";
 
 // The konsole API: what konui (holding the service token) sends to the supervisor and gets back.
@@ -26,6 +26,20 @@ export const WorkspaceFile = z.object({
 });
 export type WorkspaceFile = z.infer<typeof WorkspaceFile>;
 
+/** The budgets an admin can set, in dollars: per turn, per session, per user per day and month, per agent per day. */
+export const BudgetName = z.enum(["turn", "session", "user_day", "user_month", "agent_day"]);
+export type BudgetName = z.infer<typeof BudgetName>;
+
+/** The tightest budget a turn runs under, as the sender worked it out when it sent the turn. */
+export const TurnBudget = z.object({
+  name: BudgetName,
+  /** Dollars the turn may still spend: konsole passes it to the CLI and stops the turn past it. */
+  remainingUsd: z.number().positive(),
+  /** The limit in words, for the message of a turn it stops ("the per-session budget of $5.00, $4.20 spent before this turn"). */
+  description: z.string().min(1).max(300),
+});
+export type TurnBudget = z.infer<typeof TurnBudget>;
+
 export const StartTurnRequest = z.object({
   /** The user the turn runs for; goes into the process token. */
   userId: z.string().min(1),
@@ -44,6 +58,8 @@ export const StartTurnRequest = z.object({
   mode: TurnMode.default("cold"),
   /** An id the caller picks so it can match the turn's events to its own records. */
   requestId: z.string().max(200).optional(),
+  /** Omitted: no budget applies. */
+  budget: TurnBudget.optional(),
 });
 export type StartTurnRequest = z.input<typeof StartTurnRequest>;
 export type StartTurnParams = z.output<typeof StartTurnRequest>;
@@ -61,6 +77,7 @@ export const TurnErrorCode = z.enum([
   "no_output",
   "supervisor_restarted",
   "session_ended",
+  "budget_exceeded",
 ]);
 export type TurnErrorCode = z.infer<typeof TurnErrorCode>;
 
@@ -94,6 +111,8 @@ export const TurnFigures = z.object({
   /** (cache_read + cache_creation of the last assistant message) / context window, 0..1. */
   lastCacheRatio: z.number().nonnegative().nullable(),
   compactions: z.number().int().nonnegative(),
+  /** What the turn's process was billed on (an API key, a subscription login, …); absent on turns closed before konsole said. */
+  credentials: ClaudeCredentials.optional(),
 });
 export type TurnFigures = z.infer<typeof TurnFigures>;
 

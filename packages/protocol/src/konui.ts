@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Decision } from "./decisions.ts";
 import { ErrorBody } from "./errors.ts";
-import { DEFAULT_MAX_TURNS, MaxTurns, SessionId, TokenCounts, TurnError, TurnId, TurnStatus } from "./konsole.ts";
+import { BudgetName, DEFAULT_MAX_TURNS, MaxTurns, SessionId, TokenCounts, TurnError, TurnId, TurnStatus } from "./konsole.ts";
 
 // The konui API: what browsers, curl users, Claude processes and konsole send to the gateway.
 
@@ -240,6 +240,16 @@ export const AgentName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "1-64 lo
 export const AgentSessionState = z.enum(["idle", "queued", "running"]);
 export type AgentSessionState = z.infer<typeof AgentSessionState>;
 
+/** The tightest budget a session's next turn would run under: what is left of it. */
+export const BudgetLeft = z.object({
+  name: BudgetName,
+  limitUsd: z.number().positive(),
+  spentUsd: z.number().nonnegative(),
+  /** limit − spent, never below 0 (0: the next turn is refused). */
+  remainingUsd: z.number().nonnegative(),
+});
+export type BudgetLeft = z.infer<typeof BudgetLeft>;
+
 export const AgentSession = z.object({
   id: SessionId,
   agent: z.string(),
@@ -256,6 +266,8 @@ export const AgentSession = z.object({
   claudeSessionId: z.string().nullable(),
   totalCostUsd: z.number().nonnegative(),
   messageCount: z.number().int().nonnegative(),
+  /** What is left of the tightest budget for the session's next turn; null when no budget is set. */
+  budget: BudgetLeft.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -412,12 +424,18 @@ export const UsageQuery = z.object({
 });
 export type UsageQuery = z.infer<typeof UsageQuery>;
 
+/** What the turns were billed on: an API key (or gateway, cloud), a subscription login, or not known. */
+export const Billing = z.enum(["api", "subscription", "unknown"]);
+export type Billing = z.infer<typeof Billing>;
+
 export const UsageRow = z.object({
   /** UTC day, YYYY-MM-DD. */
   day: z.string(),
   userId: z.string(),
-  username: z.string(),
+  /** null once the user is deleted: the spending stays. */
+  username: z.string().nullable(),
   agent: z.string(),
+  billing: Billing,
   turns: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative(),
   tokens: TokenCounts,
@@ -426,6 +444,32 @@ export type UsageRow = z.infer<typeof UsageRow>;
 
 export const UsageReport = z.object({ since: z.string(), until: z.string(), rows: z.array(UsageRow) });
 export type UsageReport = z.infer<typeof UsageReport>;
+
+// ---- budgets ----
+
+const BudgetUsd = z.number().positive().max(1_000_000).nullable();
+
+/** Dollar limits, each null when off (the default): per turn, per session, per user per UTC day and month, per agent per UTC day. */
+export const Budgets = z.object({
+  turn_usd: BudgetUsd,
+  session_usd: BudgetUsd,
+  user_day_usd: BudgetUsd,
+  user_month_usd: BudgetUsd,
+  agent_day_usd: BudgetUsd,
+});
+export type Budgets = z.infer<typeof Budgets>;
+
+export const DEFAULT_BUDGETS: Budgets = { turn_usd: null, session_usd: null, user_day_usd: null, user_month_usd: null, agent_day_usd: null };
+
+/** `PUT /api/budgets` (admin): the limits to change; null turns one off. */
+export const UpdateBudgetsRequest = Budgets.partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "nothing to change");
+export type UpdateBudgetsRequest = z.infer<typeof UpdateBudgetsRequest>;
+
+/** `POST /api/agents/:name/sessions/:id/turns/:turnId/continue`: resume a turn that hit its turn limit for N more turns. */
+export const ContinueTurnRequest = z.object({ maxTurns: MaxTurns });
+export type ContinueTurnRequest = z.infer<typeof ContinueTurnRequest>;
 
 // ---- guardrails and flags ----
 

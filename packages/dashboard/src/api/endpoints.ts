@@ -1,5 +1,6 @@
 import type {
   AgentSession,
+  Budgets,
   AgentSessionList,
   AgentTurn,
   CreateUserRequest,
@@ -15,6 +16,7 @@ import type {
   SessionStats,
   SetFeatureFlagRequest,
   TurnKind,
+  UpdateBudgetsRequest,
   UpdateGuardrailsRequest,
   UpdateUserRequest,
   UsageReport,
@@ -57,6 +59,8 @@ export function createApi(client: ApiClient) {
       for (const file of files) form.append("files", file, file.name);
       return client.request<SendMessageAccepted>("POST", path, { form, query });
     },
+    continueTurn: (agent: string, id: string, turnId: string, maxTurns: number) =>
+      client.post<SendMessageAccepted>(`${sessionPath(agent, id)}/turns/${encodeURIComponent(turnId)}/continue`, { maxTurns }),
     guardrails: (agent: string) => client.get<Guardrails>(`${agentPath(agent)}/guardrails`),
     setGuardrails: (agent: string, body: UpdateGuardrailsRequest) => client.put<Guardrails>(`${agentPath(agent)}/guardrails`, body),
 
@@ -72,6 +76,8 @@ export function createApi(client: ApiClient) {
     users: () => client.get<UserList>("/api/users"),
     createUser: (body: CreateUserRequest) => client.post<User>("/api/users", body),
     updateUser: (id: string, body: UpdateUserRequest) => client.patch<User>(`/api/users/${encodeURIComponent(id)}`, body),
+    budgets: () => client.get<Budgets>("/api/budgets"),
+    setBudgets: (body: UpdateBudgetsRequest) => client.put<Budgets>("/api/budgets", body),
     usage: (since?: string, until?: string) => client.get<UsageReport>("/api/usage", { since, until }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Message, ToolCall } from "@kon/protocol";
+import { ContinueTurn } from "./continue-turn.tsx";
 import { Link } from "./link.tsx";
 import { memo } from "./memo.ts";
 import { ToolCallList } from "./tool-call-item.tsx";
@@ -55,6 +56,7 @@ function MessageArticleView({ message, toolCalls, agent, isAdmin }: Props) {
       {message.error && (
         <div class="turn-error">
           <p role="alert">{message.error.message}</p>
+          {message.error.code === "max_turns" && message.turnId && <ContinueTurn turnId={message.turnId} />}
           {isAdmin && message.error.code === "max_turns" && (
             <Link href={`/admin/guardrails?agent=${encodeURIComponent(agent)}`}>Edit guardrails</Link>
           )}

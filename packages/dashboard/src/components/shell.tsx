@@ -12,6 +12,7 @@ const USER_LINKS = [
 const ADMIN_LINKS = [
   ["Pool", "/admin/pool"],
   ["Guardrails", "/admin/guardrails"],
+  ["Budgets", "/admin/budgets"],
   ["Flags", "/admin/flags"],
   ["Users", "/admin/users"],
   ["Usage", "/admin/usage"],

@@ -5,6 +5,11 @@ export function formatCost(usd: number | null | undefined): string {
   return `$${usd.toFixed(4)}`;
 }
 
+/** Dollars as an admin typed them: "$5", "$0.25", "$0.0012". */
+export function formatBudget(usd: number): string {
+  return `$${Number(usd.toFixed(usd >= 1 ? 2 : 4))}`;
+}
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "—";
   if (ms < 1000) return `${Math.round(ms)} ms`;

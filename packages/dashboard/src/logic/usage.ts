@@ -21,13 +21,16 @@ function dayRange(since: string, until: string): string[] {
   return days;
 }
 
+/** Who a row counts for: a deleted user's spending stays, under their id. */
+const userOf = (row: UsageRow): string => row.username ?? `deleted user ${row.userId.slice(0, 8)}`;
+
 /** Per-day figures split by `by` ("all" for one total series). */
 export function usageByDay(rows: readonly UsageRow[], since: string, until: string, measure: UsageMeasure, by: "all" | "user" | "agent"): DaySeries {
   const days = dayRange(since, until);
   const index = new Map(days.map((d, i) => [d, i]));
   const byName = new Map<string, number[]>();
   for (const row of rows) {
-    const name = by === "all" ? "all" : by === "user" ? row.username : row.agent;
+    const name = by === "all" ? "all" : by === "user" ? userOf(row) : row.agent;
     const i = index.get(row.day);
     if (i === undefined) continue;
     let values = byName.get(name);
@@ -48,7 +51,7 @@ export interface UsageTotal {
 export function usageTotals(rows: readonly UsageRow[], by: "user" | "agent"): UsageTotal[] {
   const totals = new Map<string, UsageTotal>();
   for (const row of rows) {
-    const name = by === "user" ? row.username : row.agent;
+    const name = by === "user" ? userOf(row) : row.agent;
     const t = totals.get(name) ?? { name, turns: 0, costUsd: 0, tokens: 0 };
     t.turns += row.turns;
     t.costUsd += row.costUsd;

@@ -1,3 +1,4 @@
+import type { BudgetLeft } from "@kon/protocol";
 import { useEffect, useState } from "preact/hooks";
 import { app } from "../app-instance.ts";
 import { Composer } from "../components/composer.tsx";
@@ -8,8 +9,29 @@ import { MessageLog } from "../components/message-log.tsx";
 import { RenameForm } from "../components/rename-form.tsx";
 import { hotLabel, sessionTitle, STATE_LABEL } from "../components/session-labels.ts";
 import { TurnControls } from "../components/turn-controls.tsx";
-import { formatCost } from "../logic/format.ts";
+import { formatBudget, formatCost } from "../logic/format.ts";
 import { useStore } from "../store/use-store.ts";
+
+const BUDGET_LABEL: Record<BudgetLeft["name"], string> = {
+  turn: "per turn",
+  session: "per session",
+  user_day: "your day",
+  user_month: "your month",
+  agent_day: "agent's day",
+};
+
+/** What is left of the tightest budget for the next turn (0: the next turn is refused). */
+function BudgetLeftPill({ budget }: { budget: BudgetLeft }) {
+  const spent = budget.remainingUsd <= 0;
+  return (
+    <span
+      class={`pill ${spent ? "budget-spent" : "budget"}`}
+      title={`The tightest budget for the next turn: ${formatBudget(budget.limitUsd)} ${BUDGET_LABEL[budget.name]}, ${formatCost(budget.spentUsd)} spent`}
+    >
+      {spent ? `Budget spent (${BUDGET_LABEL[budget.name]})` : `${formatCost(budget.remainingUsd)} left (${BUDGET_LABEL[budget.name]})`}
+    </span>
+  );
+}
 
 function SessionHeader({ agent, sessionId }: { agent: string; sessionId: string }) {
   const session = useStore(app.store, (s) => s.log?.session ?? null);
@@ -41,6 +63,7 @@ function SessionHeader({ agent, sessionId }: { agent: string; sessionId: string 
             {hot.text}
           </span>
           <span title="Cost so far">{formatCost(session.totalCostUsd)}</span>
+          {session.budget && <BudgetLeftPill budget={session.budget} />}
         </div>
       )}
     </div>

@@ -224,6 +224,16 @@ export class App {
     this.updateLog((l) => startTurn(upsertMessage(l, accepted.userMessage), accepted.turnId, accepted.queuePosition));
   }
 
+  /** Continues a turn that hit its turn limit for `maxTurns` more, in the open session. */
+  async continueAfterCap(turnId: string, maxTurns: number): Promise<void> {
+    const log = this.store.get().log;
+    if (!log) return;
+    const { agent, sessionId } = log;
+    const accepted = await this.api.continueTurn(agent, sessionId, turnId, maxTurns);
+    if (!this.isOpen(agent, sessionId)) return;
+    this.updateLog((l) => startTurn(upsertMessage(l, accepted.userMessage), accepted.turnId, accepted.queuePosition));
+  }
+
   async interrupt(): Promise<void> {
     const log = this.store.get().log;
     if (!log?.active) return;
@@ -299,6 +309,7 @@ export class App {
           return list === s.kontasks.list ? s : { ...s, kontasks: { ...s.kontasks, list } };
         });
       case "pong":
+      case "decision":
         return;
       case "error":
         console.warn("live stream error:", frame.error.message);

@@ -7,6 +7,8 @@ export interface ClaudeArgsOptions {
   maxTurns: number;
   permissionMode: PermissionMode | undefined;
   allowedTools: readonly string[];
+  /** `--max-budget-usd`: the CLI stops once the conversation's running total passes it. */
+  maxBudgetUsd?: number | undefined;
 }
 
 /**
@@ -24,5 +26,6 @@ export function buildClaudeArgs(options: ClaudeArgsOptions): string[] {
   args.push("--max-turns", String(options.maxTurns));
   if (options.permissionMode) args.push("--permission-mode", options.permissionMode);
   if (options.allowedTools.length > 0) args.push("--allowedTools", options.allowedTools.join(","));
+  if (options.maxBudgetUsd !== undefined) args.push("--max-budget-usd", String(options.maxBudgetUsd));
   return args;
 }

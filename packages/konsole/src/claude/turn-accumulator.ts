@@ -29,6 +29,8 @@ export class TurnAccumulator {
   compactions = 0;
   toolCallCount = 0;
   toolMs = 0;
+  /** Model turns whose tool calls all came back: the CLI's `--max-turns` counts these. */
+  completedToolRounds = 0;
   /** Usage per assistant message id; the CLI repeats a message once per content block. */
   readonly messageUsage = new Map<string, AssistantMessageUsage>();
   private lastMessageId: string | null = null;
@@ -93,13 +95,16 @@ export class TurnAccumulator {
 
   private observeToolResults(content: unknown, at: number): void {
     if (!Array.isArray(content)) return;
+    const waiting = this.pendingTools.size;
     for (const block of content as unknown[]) {
       if (typeof block !== "object" || block === null) continue;
       const { type, tool_use_id: toolUseId } = block as { type?: unknown; tool_use_id?: unknown };
       if (type !== "tool_result" || typeof toolUseId !== "string") continue;
       this.pendingTools.delete(toolUseId);
     }
-    if (this.pendingTools.size === 0) this.settleTools(at);
+    if (this.pendingTools.size > 0) return;
+    if (waiting > 0) this.completedToolRounds += 1;
+    this.settleTools(at);
   }
 
   private settleTools(at: number): void {

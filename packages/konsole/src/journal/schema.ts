@@ -29,6 +29,8 @@ export const turns = sqliteTable(
     /** konsole's id of the turn's process, tagged into its environment (see process-tag.ts). */
     processId: text("process_id"),
     processTokenId: text("process_token_id"),
+    /** What the turn ran under as JSON (TurnLimits): its cap, timeout and budget, for whoever closes it. */
+    limits: text("limits", { mode: "json" }),
     /** The turn's figures as JSON (TurnFigures). */
     figures: text("figures", { mode: "json" }),
     createdAt: text("created_at").notNull(),

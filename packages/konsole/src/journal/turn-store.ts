@@ -1,16 +1,32 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq, inArray } from "drizzle-orm";
-import { TurnFigures, type Turn, type TurnErrorCode, type TurnMode, type TurnStatus } from "@kon/protocol";
+import { MaxTurns, TurnBudget, TurnFigures, type Turn, type TurnErrorCode, type TurnMode, type TurnStatus } from "@kon/protocol";
+import { z } from "zod";
 import type { KonsoleDb } from "./database.ts";
 import { turns } from "./schema.ts";
 
 export type TurnRow = typeof turns.$inferSelect;
+
+/** What a turn runs under, kept with it so that whoever closes it (a restart too) judges it the same. */
+export const TurnLimits = z.object({
+  maxTurns: MaxTurns,
+  executionTimeoutSec: z.number().int().positive().nullable(),
+  budget: TurnBudget.nullable(),
+});
+export type TurnLimits = z.infer<typeof TurnLimits>;
+
+/** The limits stored with a turn; null for a turn stored before they were. */
+export function limitsOfRow(row: TurnRow): TurnLimits | null {
+  const parsed = TurnLimits.safeParse(row.limits);
+  return parsed.success ? parsed.data : null;
+}
 
 export interface NewTurn {
   sessionId: string;
   userId: string;
   requestId: string | undefined;
   mode: TurnMode;
+  limits: TurnLimits;
 }
 
 export type TurnPatch = Partial<Omit<TurnRow, "id" | "sessionId" | "userId" | "createdAt">>;
@@ -58,6 +74,7 @@ export class TurnStore {
       pid: null,
       processId: null,
       processTokenId: null,
+      limits: turn.limits,
       figures: null,
       createdAt: new Date().toISOString(),
       startedAt: null,

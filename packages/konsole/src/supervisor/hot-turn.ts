@@ -4,11 +4,11 @@ import type { Conversation } from "../claude/args.ts";
 import { appendStderrTail } from "../claude/claude-process.ts";
 import type { HotPool } from "../pool/hot-pool.ts";
 import type { HotBinding, HotProcess } from "../pool/hot-process.ts";
-import { profileOfTurn, sameProfile, type HotProfile } from "../pool/hot-profile.ts";
+import { profileFits, profileOfTurn, type HotProfile } from "../pool/hot-profile.ts";
+import { workspaceDir } from "../workspace-files.ts";
 import type { SupervisorDeps } from "./deps.ts";
-import type { AttemptContext, PromptAttempt, TurnJob } from "./turn-runner.ts";
-import { isMemoryLoss } from "./turn-verdict.ts";
-import { workspaceDir } from "./workspace-files.ts";
+import { rerunOnMemoryLoss } from "./turn-closer.ts";
+import type { AttemptContext, PromptAttempt, TurnJob } from "./turn-job.ts";
 
 /** Whether the session's live process can take this prompt as it is (same user, same flags, enough life left). */
 function fits(hot: HotProcess, binding: HotBinding, profile: HotProfile, job: TurnJob): boolean {
@@ -16,7 +16,7 @@ function fits(hot: HotProcess, binding: HotBinding, profile: HotProfile, job: Tu
   return (
     hot.available &&
     hot.binding?.userId === binding.userId &&
-    sameProfile(hot.profile, profile) &&
+    profileFits(hot.profile, profile) &&
     lifeLeftMs > (job.params.executionTimeoutSec ?? 0) * 1000
   );
 }
@@ -41,7 +41,8 @@ async function hotProcessFor(deps: SupervisorDeps, pool: HotPool, job: TurnJob, 
     const conversation: Conversation = { kind: "resume", claudeSessionId: session.claudeSessionId };
     return pool.spawnFor({ binding, conversation, cwd: session.cwd, profile, minLifeSec });
   }
-  if (params.cwd === undefined) {
+  // Pool processes run without a budget cap: a budgeted turn starts its own.
+  if (params.cwd === undefined && profile.maxBudgetUsd === undefined) {
     const pooled = await pool.claim(profile, binding, minLifeSec);
     if (pooled) return pooled;
   }
@@ -74,17 +75,18 @@ async function promptOn(hot: HotProcess, pool: HotPool, deps: SupervisorDeps, jo
 
 /** A hot turn: one more prompt on the session's live process, which stays alive for the next. */
 export async function runHotPrompt(deps: SupervisorDeps, job: TurnJob, pool: HotPool, context: AttemptContext): Promise<PromptAttempt> {
-  const profile = profileOfTurn(job.params, deps.config);
+  const claudeSessionId = deps.sessions.get(job.sessionId)?.claudeSessionId;
+  const conversationTotalUsd = claudeSessionId ? (deps.sessions.lastConversationTotal(claudeSessionId) ?? 0) : 0;
+  const profile = profileOfTurn(job.params, deps.config, conversationTotalUsd);
   const hot = await hotProcessFor(deps, pool, job, profile);
   job.started();
   const attempt = await promptOn(hot, pool, deps, job, context);
   const resumed = !hot.startedNew && hot.prompts === 1;
-  if (!resumed || job.control.stopRequested || !isMemoryLoss(attempt.outcome, attempt.stderr)) return attempt;
-
-  context.logger.warn({ claudeSessionId: hot.claudeSessionId }, "transcript gone; re-running as a new conversation");
-  await pool.retireSession(job.sessionId, "replaced");
-  const binding: HotBinding = { sessionId: job.sessionId, userId: job.params.userId };
-  const conversation: Conversation = { kind: "new", claudeSessionId: randomUUID() };
-  const fresh = await pool.spawnFor({ binding, conversation, cwd: hot.cwd, profile, minLifeSec: job.params.executionTimeoutSec ?? 0 });
-  return { ...(await promptOn(fresh, pool, deps, job, context)), memoryLost: true };
+  return rerunOnMemoryLoss(attempt, resumed, job.control.stopRequested, context.logger, async () => {
+    await pool.retireSession(job.sessionId, "replaced");
+    const binding: HotBinding = { sessionId: job.sessionId, userId: job.params.userId };
+    const conversation: Conversation = { kind: "new", claudeSessionId: randomUUID() };
+    const fresh = await pool.spawnFor({ binding, conversation, cwd: hot.cwd, profile, minLifeSec: job.params.executionTimeoutSec ?? 0 });
+    return promptOn(fresh, pool, deps, job, context);
+  });
 }

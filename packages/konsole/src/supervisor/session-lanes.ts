@@ -1,4 +1,4 @@
-import type { ProcessSlots } from "./process-slots.ts";
+import type { ProcessSlots } from "../pool/process-slots.ts";
 
 export interface LaneJob {
   id: string;

@@ -2,13 +2,10 @@ import { readFileSync } from "node:fs";
 import type { JournalEntry } from "@kon/protocol";
 import { endProcessGroup, processAlive, processGroupAlive } from "../claude/process-group.ts";
 import { endTaggedProcesses } from "../claude/process-tag.ts";
-import { transcriptPath, transcriptTurnCostUsd } from "../claude/transcript.ts";
 import { TurnAccumulator } from "../claude/turn-accumulator.ts";
-import { buildTurnFigures } from "../claude/turn-figures.ts";
-import type { TurnRow } from "../journal/turn-store.ts";
-import { updateTurn, type SupervisorDeps } from "./deps.ts";
-import { failTurn } from "./turn-runner.ts";
-import { judgeAfterRestart, RESTARTED_DURING_TURN } from "./turn-verdict.ts";
+import { limitsOfRow, type TurnRow } from "../journal/turn-store.ts";
+import type { SupervisorDeps } from "./deps.ts";
+import { closeTurn, failTurn } from "./turn-closer.ts";
 
 const PAGE = 1_000;
 
@@ -54,36 +51,19 @@ function replayJournal(deps: SupervisorDeps, row: TurnRow): TurnAccumulator {
 async function closeRunningTurn(deps: SupervisorDeps, row: TurnRow): Promise<void> {
   await endLeftoverProcess(row, deps.config.stopGraceMs);
   const accumulator = replayJournal(deps, row);
-  if (!accumulator.saidAnything && !accumulator.result) {
-    failTurn(deps, row.id, { code: "supervisor_restarted", message: RESTARTED_DURING_TURN });
-    return;
-  }
-  const claudeSessionId = accumulator.claudeSessionId ?? row.claudeSessionId;
-  const previousTotalUsd = claudeSessionId ? deps.sessions.lastConversationTotal(claudeSessionId) : undefined;
-  const transcriptCostUsd =
-    claudeSessionId && row.cwd
-      ? await transcriptTurnCostUsd(transcriptPath(deps.config.childEnv, row.cwd, claudeSessionId), accumulator, previousTotalUsd)
-      : undefined;
-  const figures = buildTurnFigures(accumulator, accumulator.lastLineAt, {
-    previousTotalUsd,
-    newConversation: previousTotalUsd === undefined,
-    transcriptCostUsd,
-  });
-  const result = accumulator.result;
-  const verdict = judgeAfterRestart(accumulator);
-  if (claudeSessionId) {
-    if (result) deps.sessions.recordConversationTotal(claudeSessionId, result.total_cost_usd);
-    deps.sessions.setConversation(row.sessionId, claudeSessionId);
-  }
-  updateTurn(deps, row.id, {
-    status: verdict.status,
-    reply: verdict.reply,
-    errorCode: verdict.error?.code ?? null,
-    errorMessage: verdict.error?.message ?? null,
-    recovered: verdict.recovered,
-    claudeSessionId,
-    figures,
-    finishedAt: new Date().toISOString(),
+  await closeTurn(deps, {
+    turnId: row.id,
+    sessionId: row.sessionId,
+    limits: limitsOfRow(row),
+    end: accumulator.result ? { kind: "result", result: accumulator.result } : { kind: "restarted" },
+    accumulator,
+    endedAt: accumulator.lastLineAt,
+    stderr: "",
+    stopReason: null,
+    claudeSessionId: row.claudeSessionId,
+    newConversation: null,
+    cwd: row.cwd,
+    memoryLost: row.memoryLost,
   });
 }
 

@@ -6,15 +6,16 @@ import { deleteTranscript, transcriptPath } from "../claude/transcript.ts";
 import { turnFromRow } from "../journal/turn-store.ts";
 import { hotLifeShortfall } from "../pool/fresh-life.ts";
 import { HotPool } from "../pool/hot-pool.ts";
+import { ProcessSlots } from "../pool/process-slots.ts";
+import { checkWorkspaceFiles, workspaceDir } from "../workspace-files.ts";
 import type { SupervisorDeps } from "./deps.ts";
 import { revokeLeftoverTokens } from "./leftover-tokens.ts";
-import { ProcessSlots } from "./process-slots.ts";
 import { SessionLanes } from "./session-lanes.ts";
 import { recoverAfterRestart } from "./startup-recovery.ts";
 import { TurnControl } from "./turn-control.ts";
+import { failTurn } from "./turn-closer.ts";
+import { limitsOf, runTurn } from "./turn-runner.ts";
 import { WaitingTurns } from "./waiting-turns.ts";
-import { failTurn, runTurn } from "./turn-runner.ts";
-import { checkWorkspaceFiles, workspaceDir } from "./workspace-files.ts";
 
 interface ActiveTurn {
   sessionId: string;
@@ -80,7 +81,7 @@ export class Supervisor {
     const session = this.deps.sessions.ensure(sessionId, params.cwd ?? workspaceDir(this.deps.config.dataDir, sessionId));
     if (!session.claudeSessionId && params.mode === "cold") prepareWorkingDir(session.cwd);
     const queuePosition = this.lanes.depth(sessionId);
-    const turn = turnFromRow(this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: params.mode }));
+    const turn = turnFromRow(this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: params.mode, limits: limitsOf(params) }));
     this.deps.journal.append(turn.id, turn.sessionId, { type: "turn", turn });
     const control = new TurnControl(this.deps.config.stopGraceMs);
     let finish = (): void => {};

@@ -1,57 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
-import { buildUserMessage, type ClaudeLine, type StartTurnParams, type Turn, type TurnError } from "@kon/protocol";
+import { buildUserMessage, type StartTurnParams, type TurnError } from "@kon/protocol";
 import { buildClaudeArgs, type Conversation } from "../claude/args.ts";
-import type { ClaudeProcess } from "../claude/claude-process.ts";
-import type { PromptOutcome } from "../claude/prompt-run.ts";
-import { transcriptPath, transcriptTurnCostUsd } from "../claude/transcript.ts";
-import { buildTurnFigures } from "../claude/turn-figures.ts";
-import type { Logger } from "../logger.ts";
+import type { TurnLimits } from "../journal/turn-store.ts";
 import type { HotPool } from "../pool/hot-pool.ts";
 import { profileOfTurn } from "../pool/hot-profile.ts";
 import { HotLifeTooShortError } from "../pool/hot-spawn.ts";
 import { TokenUnavailableError } from "../tokens/process-token-client.ts";
+import { writeWorkspaceFiles } from "../workspace-files.ts";
+import { BudgetWatch } from "./budget-watch.ts";
 import { runColdPrompt, type ColdPrompt } from "./cold-prompt.ts";
 import { updateTurn, type SupervisorDeps } from "./deps.ts";
 import { runHotPrompt } from "./hot-turn.ts";
-import type { TurnControl } from "./turn-control.ts";
-import { isMemoryLoss, judgeTurn } from "./turn-verdict.ts";
-import { writeWorkspaceFiles } from "./workspace-files.ts";
-export interface TurnJob {
-  turnId: string;
-  sessionId: string;
-  params: StartTurnParams;
-  control: TurnControl;
-  /** The turn stops counting as waiting: it holds its lane and a process (or a slot for one). */
-  started(): void;
-}
-
-/** One prompt as it ended, with what its turn needs to be closed. */
-export interface PromptAttempt {
-  outcome: PromptOutcome;
-  /** What the process wrote to stderr while it ran this prompt (a tail). */
-  stderr: string;
-  conversation: Conversation;
-  cwd: string;
-  memoryLost: boolean;
-}
-
-/** What a runner of either mode gets from `runTurn`. */
-export interface AttemptContext {
-  logger: Logger;
-  /** Puts the turn's files (if any) into `<cwd>/uploads`; call before the prompt is written. */
-  writeFiles(cwd: string): Promise<void>;
-  /**
-   * Marks the turn running on the process its prompt went to (for the API and for restart
-   * recovery). Called right after the prompt is written, in the same synchronous step, so the
-   * prompt is not held back by the database and no stdout line can be journaled before it.
-   */
-  recordProcess(process: ClaudeProcess, tokenId: string, conversation: Conversation, cwd: string): void;
-  onLine(line: ClaudeLine): void;
-  onStderr(text: string): void;
-  /** Promises the turn waits for (after it is closed) before it lets go of its lane. */
-  reaping: Promise<void>[];
-}
+import { closeTurn, failTurn, rerunOnMemoryLoss } from "./turn-closer.ts";
+import type { AttemptContext, PromptAttempt, TurnJob } from "./turn-job.ts";
 
 const TOKEN_TTL_MARGIN_SEC = 300;
 const DEFAULT_TOKEN_TTL_SEC = 3_600;
@@ -71,6 +33,12 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
     params.executionTimeoutSec === undefined
       ? undefined
       : setTimeout(() => void control.stop("timeout"), params.executionTimeoutSec * 1000);
+  const budget =
+    params.budget &&
+    new BudgetWatch(params.budget, (spentUsd) => {
+      logger.info({ spentUsd, budget: params.budget }, "turn passed its budget; stopping it");
+      void control.stop("budget_exceeded");
+    });
   const context: AttemptContext = {
     logger,
     writeFiles: (cwd) => writeWorkspaceFiles(cwd, params.files),
@@ -88,7 +56,10 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
       });
       logger.debug({ pid: process.pid, conversation }, "prompt written to claude");
     },
-    onLine: (line) => journal.append(turnId, sessionId, { type: "claude", line }),
+    onLine: (line) => {
+      journal.append(turnId, sessionId, { type: "claude", line });
+      budget?.observe(line);
+    },
     onStderr: (text) => journal.append(turnId, sessionId, { type: "stderr", text }),
     reaping: [],
   };
@@ -131,7 +102,7 @@ async function runColdAttempts(deps: SupervisorDeps, job: TurnJob, pool: HotPool
   const attempt = async (conversation: Conversation): Promise<ColdPrompt> => {
     const prompt = await runColdPrompt({
       bin: config.claudeBin,
-      args: buildClaudeArgs({ conversation, ...profileOfTurn(params, config) }),
+      args: buildClaudeArgs({ conversation, ...profileOfTurn(params, config, conversationTotalUsd(deps, conversation)) }),
       cwd,
       baseEnv: config.childEnv,
       konuiUrl: config.konuiUrl,
@@ -155,55 +126,41 @@ async function runColdAttempts(deps: SupervisorDeps, job: TurnJob, pool: HotPool
     return prompt;
   };
 
-  let conversation: Conversation = resumeId ? { kind: "resume", claudeSessionId: resumeId } : { kind: "new", claudeSessionId: randomUUID() };
-  let prompt = await attempt(conversation);
-  const memoryLost = conversation.kind === "resume" && !control.stopRequested && isMemoryLoss(prompt.outcome, prompt.process.stderr);
-  if (memoryLost) {
-    context.logger.warn({ claudeSessionId: conversation.claudeSessionId }, "transcript gone; re-running as a new conversation");
-    await prompt.reaped;
-    conversation = { kind: "new", claudeSessionId: randomUUID() };
-    prompt = await attempt(conversation);
-  }
-  return { outcome: prompt.outcome, stderr: prompt.process.stderr, conversation, cwd, memoryLost };
+  const run = async (conversation: Conversation): Promise<PromptAttempt & { reaped: Promise<void> }> => {
+    const prompt = await attempt(conversation);
+    return { outcome: prompt.outcome, stderr: prompt.process.stderr, conversation, cwd, memoryLost: false, reaped: prompt.reaped };
+  };
+  const first = await run(resumeId ? { kind: "resume", claudeSessionId: resumeId } : { kind: "new", claudeSessionId: randomUUID() });
+  return rerunOnMemoryLoss(first, first.conversation.kind === "resume", control.stopRequested, context.logger, async () => {
+    await first.reaped;
+    return run({ kind: "new", claudeSessionId: randomUUID() });
+  });
 }
 
-async function finishTurn(deps: SupervisorDeps, job: TurnJob, finished: PromptAttempt): Promise<void> {
+/** What the conversation a prompt continues has cost so far, as the CLI's running total counts it. */
+function conversationTotalUsd(deps: SupervisorDeps, conversation: Conversation): number {
+  return conversation.kind === "resume" ? (deps.sessions.lastConversationTotal(conversation.claudeSessionId) ?? 0) : 0;
+}
+
+/** What the turn runs under, kept with it for whoever closes it. */
+export function limitsOf(params: StartTurnParams): TurnLimits {
+  return { maxTurns: params.maxTurns, executionTimeoutSec: params.executionTimeoutSec ?? null, budget: params.budget ?? null };
+}
+
+function finishTurn(deps: SupervisorDeps, job: TurnJob, finished: PromptAttempt): Promise<unknown> {
   const { outcome, conversation } = finished;
-  const previousTotalUsd = deps.sessions.lastConversationTotal(conversation.claudeSessionId);
-  const newConversation = conversation.kind === "new";
-  const transcriptCostUsd = await transcriptTurnCostUsd(
-    transcriptPath(deps.config.childEnv, finished.cwd, conversation.claudeSessionId),
-    outcome.accumulator,
-    newConversation ? 0 : previousTotalUsd,
-  );
-  const figures = buildTurnFigures(outcome.accumulator, outcome.endedAt, { previousTotalUsd, newConversation, transcriptCostUsd });
-  const verdict = judgeTurn(outcome, {
-    maxTurns: job.params.maxTurns,
-    stopReason: job.control.stopReason,
-    executionTimeoutSec: job.params.executionTimeoutSec,
+  return closeTurn(deps, {
+    turnId: job.turnId,
+    sessionId: job.sessionId,
+    limits: limitsOf(job.params),
+    end: outcome.end,
+    accumulator: outcome.accumulator,
+    endedAt: outcome.endedAt,
     stderr: finished.stderr,
-  });
-  const claudeSessionId = outcome.accumulator.claudeSessionId ?? conversation.claudeSessionId;
-  if (outcome.end.kind === "result") deps.sessions.recordConversationTotal(claudeSessionId, outcome.end.result.total_cost_usd);
-  if (outcome.accumulator.claudeSessionId) deps.sessions.setConversation(job.sessionId, claudeSessionId, finished.cwd);
-  updateTurn(deps, job.turnId, {
-    status: verdict.status,
-    reply: verdict.reply,
-    errorCode: verdict.error?.code ?? null,
-    errorMessage: verdict.error?.message ?? null,
-    recovered: verdict.recovered,
+    stopReason: job.control.stopReason,
+    claudeSessionId: conversation.claudeSessionId,
+    newConversation: conversation.kind === "new",
+    cwd: finished.cwd,
     memoryLost: finished.memoryLost,
-    claudeSessionId,
-    figures,
-    finishedAt: new Date().toISOString(),
-  });
-}
-
-export function failTurn(deps: Pick<SupervisorDeps, "turns" | "journal">, turnId: string, error: TurnError): Turn {
-  return updateTurn(deps, turnId, {
-    status: "failed",
-    errorCode: error.code,
-    errorMessage: error.message,
-    finishedAt: new Date().toISOString(),
   });
 }

@@ -18,6 +18,26 @@ printf '%s\\n' "$prompt" | '${real}' "$@" | grep --line-buffered -v '"type":"res
   case "$line" in *'"type":"assistant"'*) kill -9 0 ;; esac
 done
 `,
+  /**
+   * Passes the real CLI's output through without its `result` lines, stdin left to the CLI: a
+   * prompt's end is never seen and the process lives on, as if konsole died just before it.
+   */
+  "drop-result": (real: string) => `#!/usr/bin/env bash
+'${real}' "$@" | grep --line-buffered -v '"type":"result"'
+`,
+  /**
+   * Notes its arguments in the file beside it, then runs the real CLI without its
+   * `--max-budget-usd`: a CLI that does not hold its budget, so only konsole's own watch can.
+   */
+  "ignore-budget": (real: string) => `#!/usr/bin/env bash
+printf '%s\\n' "$@" > "$(dirname "$0")/args"
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --max-budget-usd ]; then shift 2; continue; fi
+  args+=("$1"); shift
+done
+exec '${real}' "\${args[@]}"
+`,
 } as const;
 
 export type FaultKind = keyof typeof scripts;

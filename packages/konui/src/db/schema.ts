@@ -189,6 +189,41 @@ export const guardrails = sqliteTable("guardrails", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/** Dollar limits by budget name ("turn", "session", "user_day", "user_month", "agent_day"); no row = off. */
+export const budgets = sqliteTable("budgets", {
+  name: text("name").primaryKey(),
+  limitUsd: real("limit_usd").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * The spending ledger: what each finished turn cost, written once with its outcome. Not tied to
+ * the session or user by a foreign key: deleting either keeps what was spent, for usage and budgets.
+ */
+export const spending = sqliteTable(
+  "spending",
+  {
+    turnId: text("turn_id").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    userId: text("user_id").notNull(),
+    agent: text("agent").notNull(),
+    costUsd: real("cost_usd").notNull(),
+    inputTokens: integer("input_tokens").notNull(),
+    outputTokens: integer("output_tokens").notNull(),
+    cacheReadTokens: integer("cache_read_tokens").notNull(),
+    cacheCreationTokens: integer("cache_creation_tokens").notNull(),
+    model: text("model"),
+    billing: text("billing", { enum: ["api", "subscription", "unknown"] }).notNull(),
+    recordedAt: integer("recorded_at").notNull(),
+  },
+  (t) => [
+    index("spending_recorded_at").on(t.recordedAt),
+    index("spending_user_recorded_at").on(t.userId, t.recordedAt),
+    index("spending_agent_recorded_at").on(t.agent, t.recordedAt),
+    index("spending_session").on(t.sessionId),
+  ],
+);
+
 /** `agent` is "*" for the global value. */
 export const featureFlags = sqliteTable(
   "feature_flags",

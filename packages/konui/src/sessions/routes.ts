@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import {
   AgentName,
   ApiError,
+  ContinueTurnRequest,
   CreateAgentSessionRequest,
   MessagePageQuery,
   SendMessageQuery,
@@ -76,6 +77,12 @@ export function sessionRoutes(s: Services) {
       const turn = await s.sender.describe(session, c.req.param("turnId"));
       if (turn.status === "queued" || turn.status === "running") await s.konsole.interruptTurn(turn.id);
       return c.body(null, 202);
+    })
+    .post("/agents/:name/sessions/:id/turns/:turnId/continue", async (c) => {
+      const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
+      const { maxTurns } = await readJson(c, ContinueTurnRequest, "continue request");
+      const started = await s.sender.continueAfterCap(session, c.req.param("turnId"), maxTurns);
+      return c.json(started satisfies SendMessageAccepted, 202);
     })
     .post("/agents/:name/sessions/:id/reset", async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");

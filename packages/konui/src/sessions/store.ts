@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ApiError, type AgentSession, type AgentSessionWithMessages } from "@kon/protocol";
+import { ApiError, type AgentSession, type AgentSessionWithMessages, type BudgetLeft } from "@kon/protocol";
 import { and, asc, count, desc, eq, max, sql } from "drizzle-orm";
 import type { UserRow } from "../auth/users.ts";
 import type { Db } from "../db/open.ts";
@@ -32,7 +32,16 @@ interface Totals {
 /** Who knows whether a session is hot: konsole's answer, or null when it could not be asked. */
 export type HotLookup = ReadonlySet<string> | null;
 
-function toAgentSession(row: AgentSessionRow, totals: Totals | undefined, activity: SessionActivity, hot: boolean | null): AgentSession {
+/** What is left of the tightest budget for a session's next turn (null: none set). */
+export type BudgetLookup = (row: AgentSessionRow) => BudgetLeft | null;
+
+function toAgentSession(
+  row: AgentSessionRow,
+  totals: Totals | undefined,
+  activity: SessionActivity,
+  hot: boolean | null,
+  budget: BudgetLeft | null,
+): AgentSession {
   return {
     id: row.id,
     agent: row.agent,
@@ -45,6 +54,7 @@ function toAgentSession(row: AgentSessionRow, totals: Totals | undefined, activi
     claudeSessionId: row.claudeSessionId,
     totalCostUsd: totals?.cost ?? 0,
     messageCount: totals?.count ?? 0,
+    budget,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
@@ -54,6 +64,7 @@ export class AgentSessionStore {
   constructor(
     private readonly db: Db,
     private readonly now: Clock,
+    private readonly budgetOf: BudgetLookup = () => null,
   ) {}
 
   /** A new session, unless the user already has `maxPerUser` open (409 naming the limit). */
@@ -125,7 +136,7 @@ export class AgentSessionStore {
       .all();
     // Past a few hundred sessions, reading every open turn (a partial index) beats a long IN list.
     const activity = activityOf(this.db, rows.length > 200 ? undefined : rows.map(({ row }) => row.id));
-    return rows.map(({ row, ...totals }) => toAgentSession(row, totals, activity.get(row.id) ?? IDLE, hotIn(hot, row.id)));
+    return rows.map(({ row, ...totals }) => toAgentSession(row, totals, activity.get(row.id) ?? IDLE, hotIn(hot, row.id), this.budgetOf(row)));
   }
 
   /** Renames (null clears the title). */
@@ -163,6 +174,6 @@ export class AgentSessionStore {
 
   present(row: AgentSessionRow, hot: boolean | null): AgentSession {
     const totals = this.db.select(totalsColumns).from(messages).where(eq(messages.sessionId, row.id)).get();
-    return toAgentSession(row, totals, activityOfSession(this.db, row.id), hot);
+    return toAgentSession(row, totals, activityOfSession(this.db, row.id), hot, this.budgetOf(row));
   }
 }

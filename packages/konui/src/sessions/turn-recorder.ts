@@ -3,6 +3,7 @@ import type { AgentSession, Message, ToolCall, Turn, TurnFigures, TurnStatus, Tu
 import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "../db/open.ts";
 import { agentSessions, messages } from "../db/schema.ts";
+import type { SpendingLedger } from "../budgets/spending-ledger.ts";
 import type { LiveHub } from "../live/hub.ts";
 import type { Clock } from "../time.ts";
 import { toMessage, type MessageRow } from "./messages.ts";
@@ -39,6 +40,7 @@ export interface TurnRecorderDeps {
   sessionFrames: SessionFrames;
   toolCalls: ToolCallStore;
   partials: PartialReplies;
+  ledger: SpendingLedger;
   now: Clock;
   bus: KonuiBus;
 }
@@ -56,9 +58,10 @@ interface Outcome {
 const sameActivity = (a: SessionActivity, b: SessionActivity): boolean => a.state === b.state && a.activeTurnId === b.activeTurnId;
 
 /**
- * The owner of a turn's record in konui: its latest status (on the user message), its outcome
- * (the assistant message, written exactly once whoever reports it first: the event consumer, a
- * waiting send, a status poll), and the `turn`, `message` and `session` frames, one per change.
+ * The owner of konui's message rows and of a turn's record: the user message that starts it, its
+ * latest status (on that message), its outcome (the assistant message, written exactly once, from
+ * konsole's journal as the consumer follows it) with its line in the spending ledger, and the
+ * `turn`, `message` and `session` frames, one per change.
  */
 export class TurnRecorder {
   private readonly listeners = new Map<string, Set<Listener>>();
@@ -72,6 +75,16 @@ export class TurnRecorder {
       .where(and(eq(messages.turnId, turnId), eq(messages.role, "assistant")))
       .get();
     return row ? toMessage(row) : undefined;
+  }
+
+  /** Stores a user message about to be sent as a turn. */
+  addUserMessage(row: MessageRow): void {
+    this.deps.db.insert(messages).values(row).run();
+  }
+
+  /** Forgets a user message konsole never took as a turn. */
+  withdrawUserMessage(messageId: string): void {
+    this.deps.db.delete(messages).where(and(eq(messages.id, messageId), eq(messages.role, "user"))).run();
   }
 
   /** Calls `listener` once the turn's assistant message is stored. */
@@ -175,6 +188,7 @@ export class TurnRecorder {
       createdAt: Math.max(now, userMessage.createdAt + 1),
     };
     tx.insert(messages).values(row).run();
+    this.deps.ledger.record(tx, { turnId: turn.id, sessionId: session.id, userId: session.userId, agent: session.agent, figures, recordedAt: now });
     const abandonedCalls = this.deps.toolCalls.abandon(tx, turn.id);
     // A turn sent before a reset may finish after it: its reply is shown, its conversation is not resumed.
     const sentSinceLastReset = userMessage.memoryEpoch === session.memoryEpoch;

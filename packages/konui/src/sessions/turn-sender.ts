@@ -9,18 +9,21 @@ import type { LiveHub } from "../live/hub.ts";
 import type { Logger } from "../logger.ts";
 import type { Clock } from "../time.ts";
 import { prepareAttachments } from "./attachments.ts";
+import type { BudgetBook } from "../budgets/budget-book.ts";
 import type { GuardrailStore } from "./guardrails.ts";
 import { toMessage, type MessageRow } from "./messages.ts";
 import type { PartialReplies } from "./partial-replies.ts";
 import { queuedAhead } from "./session-activity.ts";
 import type { AgentSessionRow, AgentSessionStore } from "./store.ts";
-import { isFinished, type TurnRecorder } from "./turn-recorder.ts";
+import type { TurnRecorder } from "./turn-recorder.ts";
 import { newUserMessage } from "./user-message.ts";
 
 export interface SendInput {
   text: string;
   kind: TurnKind;
   files: readonly File[];
+  /** Overrides the guardrail's cap for this turn (a continuation asks for N more). */
+  maxTurns?: number;
 }
 
 export interface StartedTurn {
@@ -35,12 +38,20 @@ export interface TurnSenderDeps {
   recorder: TurnRecorder;
   partials: PartialReplies;
   guardrails: GuardrailStore;
+  budgetBook: BudgetBook;
   sessions: AgentSessionStore;
   hub: LiveHub;
   dataDir: string;
-  pollMs: number;
   now: Clock;
   logger: Logger;
+}
+
+/** What a continued turn tells the agent. */
+export function continuationPrompt(maxTurns: number): string {
+  return (
+    `You ran out of turns before finishing. Carry on with the task from where you stopped: you have ${maxTurns} more ` +
+    `turn${maxTurns === 1 ? "" : "s"}. Do not start over.`
+  );
 }
 
 /** Sends a user message to konsole as a turn and, for synchronous sends, waits for its outcome. */
@@ -60,7 +71,9 @@ export class TurnSender {
   }
 
   async start(session: AgentSessionRow, input: SendInput): Promise<StartedTurn> {
-    const { db, konsole, guardrails, hub, now } = this.deps;
+    const { konsole, guardrails, hub, recorder, now } = this.deps;
+    // Refused (402, naming the limit and what it counted) before anything is stored.
+    const budget = this.deps.budgetBook.forNextTurn({ sessionId: session.id, userId: session.userId, agent: session.agent });
     const prepared = await prepareAttachments(input.files, this.uploadsDir(session.id));
     const text = [input.text.trim(), ...prepared.notes].filter((part) => part.length > 0).join("\n\n");
     if (text.length === 0 && prepared.images.length === 0) throw new ApiError("bad_request", "The message is empty");
@@ -73,20 +86,21 @@ export class TurnSender {
       const current = this.deps.sessions.find(session.id);
       if (!current) throw new ApiError("not_found", "No such session");
       row = newUserMessage(current, text, prepared.attachments, now());
-      db.insert(messages).values(row).run();
+      recorder.addUserMessage(row);
       accepted = await konsole.startTurn(session.id, {
         userId: session.userId,
         text,
         images: prepared.images,
         files: prepared.files,
-        maxTurns: input.kind === "chat" ? limits.max_turns_chat : limits.max_turns_task,
+        maxTurns: input.maxTurns ?? (input.kind === "chat" ? limits.max_turns_chat : limits.max_turns_task),
         executionTimeoutSec: limits.execution_timeout_sec,
         mode: "hot",
         requestId: row.id,
+        ...(budget ? { budget } : {}),
       });
     } catch (err) {
       // konsole never took the turn: the message was not sent, so neither it nor its files are kept.
-      if (row) db.delete(messages).where(eq(messages.id, row.id)).run();
+      if (row) recorder.withdrawUserMessage(row.id);
       await Promise.all(prepared.storedPaths.map((file) => fs.rm(file, { force: true })));
       throw err;
     }
@@ -97,17 +111,20 @@ export class TurnSender {
         { kind: input.kind, images: prepared.images.length, files: prepared.files.length, queuePosition: accepted.queuePosition },
         "turn sent to konsole",
       );
-    db.update(messages).set({ turnId: turn.id }).where(and(eq(messages.id, row.id), eq(messages.role, "user"))).run();
     this.deps.sessions.touch(session.id);
     const userMessage = toMessage({ ...row, turnId: turn.id });
     hub.publish({ type: "message", agent: session.agent, sessionId: session.id, message: userMessage }, { userIds: [session.userId] });
-    this.deps.recorder.record(turn);
+    // The queued snapshot ties the message to its turn; the outcome comes from konsole's journal.
+    recorder.record(turn);
     return { turnId: turn.id, userMessage, queuePosition: accepted.queuePosition };
   }
 
-  /** Resolves with the assistant message once the turn is over, whoever records it first. */
+  /**
+   * Resolves with the assistant message once the journal consumer has recorded the turn's
+   * outcome: konsole's journal is the one source of it, so nothing here asks konsole.
+   */
   wait(turnId: string, timeoutMs: number): Promise<Message> {
-    const { recorder, konsole, pollMs, logger } = this.deps;
+    const { recorder } = this.deps;
     return new Promise<Message>((resolve, reject) => {
       let settled = false;
       const cancel = (err: ApiError) => finish(() => reject(err));
@@ -117,20 +134,10 @@ export class TurnSender {
         settled = true;
         this.waiting.delete(cancel);
         stopListening();
-        clearInterval(poller);
         clearTimeout(timer);
         outcome();
       };
       const stopListening = recorder.onRecorded(turnId, (message) => finish(() => resolve(message)));
-      const poll = async () => {
-        try {
-          const turn = await konsole.getTurn(turnId);
-          if (isFinished(turn)) recorder.record(turn);
-        } catch (err) {
-          logger.debug({ err, turnId }, "polling the turn failed; still waiting for the event stream");
-        }
-      };
-      const poller = setInterval(() => void poll(), pollMs);
       const timer = setTimeout(
         () => finish(() => reject(new ApiError("timeout", `Turn ${turnId} is still running; its reply will arrive on /api/live`))),
         timeoutMs,
@@ -138,6 +145,22 @@ export class TurnSender {
       const already = recorder.assistantMessage(turnId);
       if (already) finish(() => resolve(already));
     });
+  }
+
+  /**
+   * Resumes the conversation of a turn that failed on its turn limit for `maxTurns` more turns,
+   * with a prompt telling the agent to carry on (it lands in the log as the user's message).
+   */
+  async continueAfterCap(session: AgentSessionRow, turnId: string, maxTurns: number): Promise<StartedTurn> {
+    const failed = this.deps.recorder.assistantMessage(turnId);
+    if (!failed || failed.sessionId !== session.id) throw new ApiError("not_found", "No such finished turn in this session");
+    if (failed.error?.code !== "max_turns") throw new ApiError("conflict", "Only a turn that failed on its turn limit can be continued", { turnId });
+    if (!failed.claudeSessionId || failed.claudeSessionId !== session.claudeSessionId) {
+      throw new ApiError("conflict", "The session's conversation has moved on since this turn (a reset or a newer turn); send a new message instead", {
+        turnId,
+      });
+    }
+    return this.start(session, { text: continuationPrompt(maxTurns), kind: "task", files: [], maxTurns });
   }
 
   /** The turn as konui knows it, asking konsole for the status of one still running. */
@@ -150,19 +173,9 @@ export class TurnSender {
     const user = rows.find((r) => r.role === "user");
     if (!user) throw new ApiError("not_found", "No such turn in this session");
     const stored = rows.find((r) => r.role === "assistant");
-    let assistant = stored ? toMessage(stored) : undefined;
-    let status: AgentTurn["status"] = user.turnStatus ?? "running";
-    if (!assistant) {
-      try {
-        const turn = await this.deps.konsole.getTurn(turnId);
-        status = turn.status;
-        // `record` answers with the stored message, also when the event consumer stored it first.
-        assistant = this.deps.recorder.record(turn);
-      } catch (err) {
-        this.deps.logger.debug({ err, turnId }, "konsole could not describe the turn");
-      }
-    }
-    if (assistant) status = assistant.status === "failed" ? "failed" : "succeeded";
+    const assistant = stored ? toMessage(stored) : undefined;
+    // The status as recorded from konsole's journal; the outcome is there once the turn is over.
+    const status: AgentTurn["status"] = assistant ? (assistant.status === "failed" ? "failed" : "succeeded") : (user.turnStatus ?? "running");
     return {
       id: turnId,
       sessionId: session.id,

@@ -1,8 +1,9 @@
 import { ApiError, type UsageQuery, type UsageReport } from "@kon/protocol";
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { UserRow } from "../auth/users.ts";
 import type { Db } from "../db/open.ts";
-import { agentSessions, messages, users } from "../db/schema.ts";
+import { spending, users } from "../db/schema.ts";
 import type { Clock } from "../time.ts";
 
 const DAY_MS = 86_400_000;
@@ -23,11 +24,12 @@ export function usageRange(query: UsageQuery, now: number): { since: string; unt
   return { since, until };
 }
 
-const tokenSum = (field: string) => sql<number>`coalesce(sum(json_extract(${messages.tokens}, ${`$.${field}`})), 0)`;
+const day = sql<string>`strftime('%Y-%m-%d', ${spending.recordedAt} / 1000, 'unixepoch')`;
+const sumOf = (column: AnySQLiteColumn) => sql<number>`coalesce(sum(${column}), 0)`;
 
 /**
- * Cost and tokens of finished turns (their assistant messages), per UTC day, user and agent:
- * a person sees their own, an admin everyone's.
+ * Cost and tokens of finished turns per UTC day, user, agent and billing, from the spending
+ * ledger (so a deleted session's turns still count): a person sees their own, an admin everyone's.
  */
 export class UsageReports {
   constructor(
@@ -37,31 +39,26 @@ export class UsageReports {
 
   report(viewer: Pick<UserRow, "id" | "role">, query: UsageQuery): UsageReport {
     const range = usageRange(query, this.now());
-    const day = sql<string>`strftime('%Y-%m-%d', ${messages.createdAt} / 1000, 'unixepoch')`;
-    const inRange = and(
-      eq(messages.role, "assistant"),
-      gte(messages.createdAt, startOfDay(range.since)),
-      lt(messages.createdAt, startOfDay(range.until) + DAY_MS),
-    );
+    const inRange = and(gte(spending.recordedAt, startOfDay(range.since)), lt(spending.recordedAt, startOfDay(range.until) + DAY_MS));
     const rows = this.db
       .select({
         day,
-        userId: agentSessions.userId,
+        userId: spending.userId,
         username: users.username,
-        agent: agentSessions.agent,
+        agent: spending.agent,
+        billing: spending.billing,
         turns: sql<number>`count(*)`,
-        costUsd: sql<number>`coalesce(sum(${messages.costUsd}), 0)`,
-        input: tokenSum("input"),
-        output: tokenSum("output"),
-        cacheRead: tokenSum("cacheRead"),
-        cacheCreation: tokenSum("cacheCreation"),
+        costUsd: sql<number>`coalesce(sum(${spending.costUsd}), 0)`,
+        input: sumOf(spending.inputTokens),
+        output: sumOf(spending.outputTokens),
+        cacheRead: sumOf(spending.cacheReadTokens),
+        cacheCreation: sumOf(spending.cacheCreationTokens),
       })
-      .from(messages)
-      .innerJoin(agentSessions, eq(agentSessions.id, messages.sessionId))
-      .innerJoin(users, eq(users.id, agentSessions.userId))
-      .where(viewer.role === "admin" ? inRange : and(inRange, eq(agentSessions.userId, viewer.id)))
-      .groupBy(day, agentSessions.userId, agentSessions.agent)
-      .orderBy(asc(day), asc(users.username), asc(agentSessions.agent))
+      .from(spending)
+      .leftJoin(users, eq(users.id, spending.userId))
+      .where(viewer.role === "admin" ? inRange : and(inRange, eq(spending.userId, viewer.id)))
+      .groupBy(day, spending.userId, spending.agent, spending.billing)
+      .orderBy(asc(day), asc(users.username), asc(spending.agent), asc(spending.billing))
       .all();
     return {
       ...range,

@@ -5,6 +5,8 @@ import type { KonsoleWsStub } from "./konsole-ws-stub.ts";
 
 /** A consumer of the stub's journal over the harness's database and services, as `start()` builds it. */
 export function consumerOf(h: Harness, stub: KonsoleWsStub): KonsoleConsumer {
+  // The stub's journal is the one source of outcomes here: the fake konsole hands none over itself.
+  h.konsole.journal = undefined;
   return new KonsoleConsumer({
     konsoleUrl: stub.url,
     serviceToken: SERVICE_TOKEN,

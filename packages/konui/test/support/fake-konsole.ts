@@ -10,8 +10,13 @@ export interface TurnScript {
   hold?: boolean;
 }
 
-/** A KonsoleApi test double: turns finish at once (or when told) with a scripted outcome. */
+/**
+ * A KonsoleApi test double: turns finish at once (or when told) with a scripted outcome, and each
+ * finished turn goes to `journal` as konsole's journal stream would bring it to konui's consumer.
+ */
 export class FakeKonsole implements KonsoleApi {
+  /** Where finished turns go (the harness points it at konui's recorder, as its consumer does). */
+  journal: ((turn: Turn) => void) | undefined;
   readonly requests: { sessionId: string; request: StartTurnParams }[] = [];
   readonly turns = new Map<string, Turn>();
   readonly resets: string[] = [];
@@ -50,11 +55,22 @@ export class FakeKonsole implements KonsoleApi {
     };
     this.turns.set(turn.id, turn);
     const script = this.script(request);
-    if (!script.hold) this.finish(turn.id, script);
+    // konsole journals the outcome after it has answered the start.
+    if (!script.hold) {
+      const done = this.settle(turn.id, script);
+      setImmediate(() => this.journal?.({ ...done }));
+    }
     return { turn: { ...turn }, queuePosition: 0 };
   }
 
+  /** Ends a held turn now, and journals it. */
   finish(turnId: string, script: TurnScript): Turn {
+    const done = this.settle(turnId, script);
+    this.journal?.({ ...done });
+    return done;
+  }
+
+  private settle(turnId: string, script: TurnScript): Turn {
     const turn = this.turns.get(turnId);
     if (!turn) throw new Error(`no turn ${turnId}`);
     const claudeSessionId = this.claudeIds.get(turn.sessionId) ?? randomUUID();
@@ -78,6 +94,7 @@ export class FakeKonsole implements KonsoleApi {
         numTurns: 2,
         lastCacheRatio: 0.1234,
         compactions: 0,
+        credentials: "api_key",
       },
       finishedAt: new Date().toISOString(),
     };

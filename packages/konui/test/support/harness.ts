@@ -50,7 +50,6 @@ export function tempDir(prefix = "konui-test-"): string {
 export function testConfig(dir: string, env: Record<string, string> = {}): Config {
   return {
     ...loadConfig({ KONSOLE_SERVICE_TOKEN: SERVICE_TOKEN, KONUI_DATA_DIR: dir, ADMIN_PASSWORD, LOG_LEVEL: "silent", ...env }),
-    turnPollMs: 5,
     // Every delta as its own frame, so stream tests see each one; live-hub.test.ts covers the window.
     progressWindowMs: 0,
     passwordCost: 1024,
@@ -69,6 +68,8 @@ export async function createHarness(options: { konsole?: FakeKonsole; clock?: Te
   const konsole = options.konsole ?? new FakeKonsole();
   const clock = options.clock ?? new TestClock();
   const { app, services } = createApp({ config, db: database.db, konsole, logger: silentLogger, jwtSecret: JWT_SECRET, now: clock.now });
+  // konsole's journal, as the consumer follows it: the one source of turn outcomes.
+  konsole.journal = (turn) => services.recorder.record(turn);
   await ensureFirstAdmin(services.users, ADMIN_PASSWORD, silentLogger, () => {});
 
   const call: Harness["call"] = (method, url, opts = {}) => {

@@ -1,4 +1,4 @@
-import type { UsageReport } from "@kon/protocol";
+import type { UsageReport, UsageRow } from "@kon/protocol";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { app } from "../../app-instance.ts";
 import { messageOf } from "../../api/errors.ts";
@@ -39,6 +39,8 @@ function TotalsTable({ caption, rows }: { caption: string; rows: UsageTotal[] })
     </div>
   );
 }
+
+const BILLING_LABEL: Record<UsageRow["billing"], string> = { api: "API key", subscription: "Subscription login", unknown: "Unknown" };
 
 export default function UsagePage() {
   const [since, setSince] = useState(isoDay(-29));
@@ -105,6 +107,7 @@ export default function UsagePage() {
                     <th scope="col">Day</th>
                     <th scope="col">User</th>
                     <th scope="col">Agent</th>
+                    <th scope="col">Billed to</th>
                     <th scope="col">Turns</th>
                     <th scope="col">Cost</th>
                     <th scope="col">Tokens</th>
@@ -112,10 +115,11 @@ export default function UsagePage() {
                 </thead>
                 <tbody>
                   {report.rows.map((r) => (
-                    <tr key={`${r.day}|${r.userId}|${r.agent}`}>
+                    <tr key={`${r.day}|${r.userId}|${r.agent}|${r.billing}`}>
                       <td>{r.day}</td>
-                      <td>{r.username}</td>
+                      <td>{r.username ?? "(deleted user)"}</td>
                       <td>{r.agent}</td>
+                      <td>{BILLING_LABEL[r.billing]}</td>
                       <td>{r.turns}</td>
                       <td>{formatCost(r.costUsd)}</td>
                       <td>{formatCount(r.tokens.input + r.tokens.output + r.tokens.cacheRead + r.tokens.cacheCreation)}</td>
