@@ -2,7 +2,7 @@ import type { Decision } from "@kon/protocol";
 import { outcomeSentence } from "../logic/decision-view.ts";
 import { ToolInputView } from "./tool-input-view.tsx";
 
-const timeOf = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+const timeOf = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 /** A settled decision: who decided, when, what, and the message the agent was given. */
 export function DecisionRecord({ decision }: { decision: Decision }) {
@@ -12,7 +12,7 @@ export function DecisionRecord({ decision }: { decision: Decision }) {
       <p class="outcome">
         {outcomeSentence(decision)}{" "}
         {decision.answeredAt && (
-          <time dateTime={decision.answeredAt} class="muted">
+          <time dateTime={decision.answeredAt} class="muted" title={new Date(decision.answeredAt).toLocaleString()}>
             {timeOf(decision.answeredAt)}
           </time>
         )}

@@ -124,6 +124,9 @@ export function answeredElsewhereNote(d: Decision): string {
   return `Already answered by ${by}.`;
 }
 
+/** "Bash wants to run" while it waits, "Bash asked to run" once settled. */
 export function decisionTitle(d: Decision): string {
-  return d.kind === "question" ? "The agent asks" : `${d.toolName} wants to run`;
+  const waiting = d.status === "pending";
+  if (d.kind === "question") return waiting ? "The agent asks" : "The agent asked";
+  return `${d.toolName} ${waiting ? "wants" : "asked"} to run`;
 }

@@ -72,7 +72,7 @@ function DryRun({ agent, draft }: { agent: string; draft: PolicyDraft }) {
   };
 
   return (
-    <form class="card form-grid" onSubmit={run} noValidate aria-labelledby="dry-run-title">
+    <form class="card form-grid dry-run" onSubmit={run} noValidate aria-labelledby="dry-run-title">
       <h2 id="dry-run-title">Try the rules</h2>
       <p class="hint">What the rules above (as written, saved or not) decide for one tool call.</p>
       <div class="field">
