@@ -2,6 +2,7 @@ import { upgradeWebSocket } from "@hono/node-server";
 import {
   ApiError,
   HotConfigRequest,
+  PermissionAnswer,
   SessionId,
   StartTurnRequest,
   TurnEventsQuery,
@@ -34,6 +35,7 @@ export interface AppDeps {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const RequestId = z.string().min(1).max(200);
 const WaitQuery = z.object({ wait: z.enum(["true", "false", "1", "0"]).optional() });
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
@@ -111,6 +113,11 @@ export function createApp({ config, supervisor, journal, logger, observer }: App
       return c.json(page, 200);
     })
     .post("/turns/:turnId/interrupt", async (c) => c.json(await supervisor.interruptTurn(turnIdOf(c)), 200))
+    .post("/turns/:turnId/permissions/:requestId", async (c) => {
+      const answer = parseWith(PermissionAnswer, await jsonBody(c), "permission answer");
+      supervisor.answerPermission(turnIdOf(c), parseWith(RequestId, c.req.param("requestId"), "request id"), answer);
+      return c.body(null, 204);
+    })
     .route("/observer", observerRoutes(observer))
     .get(
       "/ws",

@@ -8,6 +8,9 @@ import { LoginThrottle } from "./auth/throttle.ts";
 import { UserStore } from "./auth/users.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/open.ts";
+import { DecisionDesk } from "./decisions/decision-desk.ts";
+import { DecisionStore } from "./decisions/decision-store.ts";
+import { PolicyStore } from "./decisions/policy-store.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
@@ -66,6 +69,9 @@ export interface Services {
   sender: TurnSender;
   hub: LiveHub;
   usage: UsageReports;
+  policies: PolicyStore;
+  decisionStore: DecisionStore;
+  decisions: DecisionDesk;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -84,6 +90,19 @@ export function createServices(deps: ServiceDeps): Services {
   const toolCalls = new ToolCallStore(db, now);
   const partials = new PartialReplies();
   const guardrails = new GuardrailStore(db, now);
+  const policies = new PolicyStore(db, now);
+  const decisionStore = new DecisionStore(db);
+  const decisions = new DecisionDesk({
+    db,
+    store: decisionStore,
+    policies,
+    sessions,
+    users,
+    konsole,
+    hub,
+    now,
+    logger: logger.child({ component: "decisions" }),
+  });
   const recorder = new TurnRecorder({ db, hub, sessions, sessionFrames, toolCalls, partials, now });
   const sender = new TurnSender({
     db,
@@ -91,6 +110,7 @@ export function createServices(deps: ServiceDeps): Services {
     recorder,
     partials,
     guardrails,
+    decisions,
     sessions,
     hub,
     dataDir: config.dataDir,
@@ -125,5 +145,8 @@ export function createServices(deps: ServiceDeps): Services {
     sender,
     hub,
     usage: new UsageReports(db, now),
+    policies,
+    decisionStore,
+    decisions,
   };
 }

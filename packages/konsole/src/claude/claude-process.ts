@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { parseClaudeLine, type ClaudeLine } from "@kon/protocol";
+import { buildInitializeRequest, parseClaudeLine, type ClaudeLine } from "@kon/protocol";
 import type { Logger } from "../logger.ts";
 import { waitAtMost } from "../wait-at-most.ts";
 import { readLines } from "./line-reader.ts";
@@ -92,6 +92,8 @@ export class ClaudeProcess {
       const line = parseClaudeLine(raw);
       for (const listener of [...this.lineListeners]) listener(line);
     });
+    // The control protocol starts with the host's `initialize`; only then does the CLI ask its tool permissions of us.
+    this.write(`${JSON.stringify(buildInitializeRequest(`konsole_init_${this.id}`))}\n`);
   }
 
   onLine(listener: (line: ClaudeLine) => void): () => void {

@@ -14,6 +14,7 @@ import { TokenUnavailableError } from "../tokens/process-token-client.ts";
 import { runColdPrompt, type ColdPrompt } from "./cold-prompt.ts";
 import { updateTurn, type SupervisorDeps } from "./deps.ts";
 import { runHotPrompt } from "./hot-turn.ts";
+import type { PermissionGate } from "./permission-gate.ts";
 import type { TurnControl } from "./turn-control.ts";
 import { isMemoryLoss, judgeTurn } from "./turn-verdict.ts";
 import { writeWorkspaceFiles } from "./workspace-files.ts";
@@ -22,6 +23,8 @@ export interface TurnJob {
   sessionId: string;
   params: StartTurnParams;
   control: TurnControl;
+  /** Answers the CLI's tool permission requests of this turn. */
+  permissions: PermissionGate;
   /** The turn stops counting as waiting: it holds its lane and a process (or a slot for one). */
   started(): void;
 }
@@ -63,7 +66,7 @@ function tokenTtlSec(params: StartTurnParams): number {
 /** Runs one queued turn to its end, cold or on a hot process: prompt, figures, journal. */
 export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool): Promise<void> {
   const { journal } = deps;
-  const { turnId, sessionId, params, control } = job;
+  const { turnId, sessionId, params, control, permissions } = job;
   const logger = deps.logger.child({ sessionId, turnId, mode: params.mode });
   // Set with the first process record: a memory-loss re-run keeps the turn's start.
   let startedAt: string | null = null;
@@ -76,6 +79,7 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
     writeFiles: (cwd) => writeWorkspaceFiles(cwd, params.files),
     recordProcess: (process, tokenId, conversation, cwd) => {
       job.started();
+      permissions.bind(process, cwd);
       startedAt ??= new Date().toISOString();
       updateTurn(deps, turnId, {
         status: "running",
@@ -88,7 +92,11 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
       });
       logger.debug({ pid: process.pid, conversation }, "prompt written to claude");
     },
-    onLine: (line) => journal.append(turnId, sessionId, { type: "claude", line }),
+    onLine: (line) => {
+      // First, so a permission the rules decide is answered before anything is written down.
+      permissions.observe(line);
+      journal.append(turnId, sessionId, { type: "claude", line });
+    },
     onStderr: (text) => journal.append(turnId, sessionId, { type: "stderr", text }),
     reaping: [],
   };
@@ -106,6 +114,7 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
     failTurn(deps, turnId, control.stopReason ? { code: control.stopReason, message: turnError.message } : turnError);
   } finally {
     clearTimeout(timer);
+    permissions.close();
     await Promise.allSettled(context.reaping);
     journal.forgetTurn(turnId);
   }

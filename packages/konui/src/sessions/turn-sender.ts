@@ -3,6 +3,7 @@ import path from "node:path";
 import { ApiError, type AgentTurn, type Message, type TurnKind } from "@kon/protocol";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
+import type { DecisionDesk } from "../decisions/decision-desk.ts";
 import { messages } from "../db/schema.ts";
 import type { KonsoleApi } from "../konsole/client.ts";
 import type { LiveHub } from "../live/hub.ts";
@@ -35,6 +36,7 @@ export interface TurnSenderDeps {
   recorder: TurnRecorder;
   partials: PartialReplies;
   guardrails: GuardrailStore;
+  decisions: DecisionDesk;
   sessions: AgentSessionStore;
   hub: LiveHub;
   dataDir: string;
@@ -83,6 +85,7 @@ export class TurnSender {
         executionTimeoutSec: limits.execution_timeout_sec,
         mode: "hot",
         requestId: row.id,
+        permissions: this.deps.decisions.turnPermissions(session.agent, session.id),
       });
     } catch (err) {
       // konsole never took the turn: the message was not sent, so neither it nor its files are kept.
