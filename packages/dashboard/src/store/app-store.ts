@@ -66,6 +66,13 @@ const initialState: AppState = {
   answeredElsewhere: {},
 };
 
+/** The decision a 409 carries in its details (`{ decision }`, or the decision itself). */
+function decisionIn(details: unknown): Decision | null {
+  const wrapped = typeof details === "object" && details !== null && "decision" in details ? details.decision : details;
+  const parsed = DecisionSchema.safeParse(wrapped);
+  return parsed.success ? parsed.data : null;
+}
+
 /** How long kontask frames are gathered before the inbox is read again. */
 const INBOX_REREAD_MS = 300;
 
@@ -316,8 +323,7 @@ export class App {
       this.applyDecision(await this.api.answerDecision(id, body));
     } catch (error) {
       if (!(error instanceof ApiFailure) || error.status !== 409) throw error;
-      const sent = DecisionSchema.safeParse(error.details);
-      const settled = sent.success ? sent.data : await this.api.decision(id).catch(() => null);
+      const settled = decisionIn(error.details) ?? (await this.api.decision(id).catch(() => null));
       if (!settled || settled.status === "pending") throw error;
       this.applyDecision(settled);
       this.set((s) => ({ ...s, answeredElsewhere: { ...s.answeredElsewhere, [id]: settled } }));
