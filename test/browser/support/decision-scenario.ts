@@ -6,7 +6,7 @@ import { textReply, toolCall, userPrompts, type Scenario } from "../../support/m
 /** konsole's tools for these tests: Bash is not among them, so the CLI asks before running it. */
 export const TOOLS_WITHOUT_BASH = "Read Glob Grep";
 
-export const NUMBER_COMMAND = "echo approved-$((6*7))";
+export const NUMBER_COMMAND = "sh -c 'echo approved-$((6*7))'";
 
 export const NUMBER_QUESTION = {
   question: "Which number should I print?",

@@ -34,8 +34,8 @@ function DecisionCardView({ decision, showSession = false }: Props) {
             Open the session ({decision.agent})
           </Link>
         )}
+        {decision.reason && <span class="muted small">· {decision.reason}</span>}
       </header>
-      {decision.reason && <p class="hint">{decision.reason}</p>}
       {decision.kind === "tool" && <ToolInputView toolName={decision.toolName} input={decision.input} />}
       {decision.kind === "question" && !pending && !decision.answer?.answers && (
         <ul class="question-list">
