@@ -29,12 +29,12 @@ function DecisionCardView({ decision, showSession = false }: Props) {
         <time dateTime={decision.createdAt} title={new Date(decision.createdAt).toLocaleString()}>
           {timeOf(decision.createdAt)}
         </time>
+        {decision.reason && <span class="muted small">· {decision.reason}</span>}
         {showSession && (
           <Link href={`/sessions/${encodeURIComponent(decision.agent)}/${encodeURIComponent(decision.sessionId)}`}>
             Open the session ({decision.agent})
           </Link>
         )}
-        {decision.reason && <span class="muted small">· {decision.reason}</span>}
       </header>
       {decision.kind === "tool" && <ToolInputView toolName={decision.toolName} input={decision.input} />}
       {decision.kind === "question" && !pending && !decision.answer?.answers && (
