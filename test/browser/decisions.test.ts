@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { logIn, useBrowserStack } from "./support/browser-stack.ts";
 import { describeInBrowser } from "./support/chromium.ts";
-import { decisionScenario, NUMBER_COMMAND, NUMBER_QUESTION, TOOLS_WITHOUT_BASH } from "./support/decision-scenario.ts";
+import { decisionScenario, NUMBER_COMMAND, NUMBER_QUESTION, POLICY_COMMAND, TOOLS_WITHOUT_BASH } from "./support/decision-scenario.ts";
 import { screenshot } from "./support/screenshots.ts";
 import { LONG, openNewSession, sendMessage, waitForIdle, waitForReply } from "./support/ui.ts";
 
@@ -136,5 +136,37 @@ describeInBrowser("decisions in the dashboard, with the real claude CLI asking",
     expect(await settled.innerText()).toContain("Allowed by admin.");
     await screenshot(late.page, "decision-answered-elsewhere");
     await waitForReply(session.page, "The tool said: approved-42");
+  });
+
+  it("lets an admin try and save a policy rule, which then allows the call without asking", async () => {
+    const { page } = await ui.newPage("policy");
+    await logIn(page, ui.url);
+    try {
+      await page.goto(`${ui.url}/admin/policy?agent=claude`);
+      const allow = page.getByRole("textbox", { name: "Allow rules" });
+      await allow.waitFor(LONG);
+      await allow.fill("Bash(sh -c:*)");
+      await page.getByRole("textbox", { name: "Tool input (JSON)" }).fill(JSON.stringify({ command: POLICY_COMMAND }));
+      await page.getByRole("button", { name: "Try these rules" }).click();
+      await expect.poll(() => page.getByRole("status", { name: "Verdict" }).innerText(), LONG).toBe("Allowed without asking by the rule Bash(sh -c:*).");
+      await page.getByRole("spinbutton", { name: "Timeout (seconds)" }).fill("5");
+      await page.getByRole("button", { name: "Save policy" }).click();
+      await expect.poll(() => page.getByRole("spinbutton", { name: "Timeout (seconds)" }).getAttribute("aria-invalid")).toBe("true");
+      await page.getByRole("spinbutton", { name: "Timeout (seconds)" }).fill("300");
+      await page.getByRole("button", { name: "Save policy" }).click();
+      await page.getByRole("status").filter({ hasText: "Saved." }).waitFor(LONG);
+      await screenshot(page, "policy-editor", { docs: true });
+      await page.reload();
+      await expect.poll(() => page.getByRole("textbox", { name: "Allow rules" }).inputValue(), LONG).toBe("Bash(sh -c:*)");
+
+      await openNewSession(page, ui.url);
+      await sendMessage(page, "Please say ok");
+      await waitForReply(page, "The tool said: policy-ok");
+      const record = decisionCard(page, "Bash asked to run");
+      await expect.poll(() => record.innerText(), LONG).toContain("Allowed by the agent's policy (rule Bash(sh -c:*)).");
+      expect(await inboxLink(page).getAttribute("aria-label")).toBe("Inbox");
+    } finally {
+      await ui.stack.call("PUT", "/api/agents/claude/policy", { allow: [], timeoutSec: 600 });
+    }
   });
 });
