@@ -101,7 +101,7 @@ describeInBrowser("decisions in the dashboard, with the real claude CLI asking",
     await card.waitFor(LONG);
     const group = card.getByRole("group", { name: new RegExp(NUMBER_QUESTION.question.replace(/\?/, "\\?")) });
     await group.getByRole("radio", { name: /^42/ }).check();
-    await screenshot(page, "decision-question", { docs: true });
+    await screenshot(page, "decision-question");
     await card.getByRole("button", { name: "Send answer" }).click();
     const reply = await waitForReply(page, "You chose:");
     expect(await reply.innerText()).toContain("42");
@@ -155,7 +155,7 @@ describeInBrowser("decisions in the dashboard, with the real claude CLI asking",
       await page.getByRole("spinbutton", { name: "Timeout (seconds)" }).fill("300");
       await page.getByRole("button", { name: "Save policy" }).click();
       await page.getByRole("status").filter({ hasText: "Saved." }).waitFor(LONG);
-      await screenshot(page, "policy-editor", { docs: true });
+      await screenshot(page, "policy-editor");
       await page.reload();
       await expect.poll(() => page.getByRole("textbox", { name: "Allow rules" }).inputValue(), LONG).toBe("Bash(sh -c:*)");
 
