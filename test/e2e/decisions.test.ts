@@ -205,7 +205,11 @@ describe("decisions, end to end", () => {
       }),
       { logger: createLogger("silent"), print: () => {} },
     );
-    expect((await stack.call<Decision>("GET", `/api/decisions/${pending.id}`)).body.status).toBe("pending");
+    // The client's kept-alive connections to the old konui are dead: the first calls may fail on them.
+    const afterRestart = await eventually("konui to answer again", () =>
+      stack.call<Decision>("GET", `/api/decisions/${pending.id}`).then((res) => res.body, () => undefined),
+    );
+    expect(afterRestart.status).toBe("pending");
     expect((await answer(pending.id, { behavior: "allow" })).status).toBe(200);
     expect((await finishedTurn(sessionId, turnId)).status).toBe("succeeded");
     expect(existsSync(path.join(await workspaceOf(sessionId), "after-restart.txt"))).toBe(true);
