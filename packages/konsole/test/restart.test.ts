@@ -137,8 +137,13 @@ describe("a konsole killed mid-turn", () => {
     api.setScenario(() => toolUseReply("Bash", { ...noopBash }, { text: "Still working" }));
     const first = await launchKonsole();
     const running = await startRunningTurn("/sessions/crash/turns");
-    const eventCount = async () => ((await (await call("GET", `/turns/${running.id}/events?limit=1000`)).json()) as { entries: unknown[] }).entries.length;
-    await expect.poll(eventCount, { timeout: 60_000, interval: 100 }).toBeGreaterThan(4);
+    // Waits for what it said and a tool call it made, not for a count of lines (konsole's initialize answer is one more line).
+    const saidSomething = async () => {
+      const { entries } = (await (await call("GET", `/turns/${running.id}/events?limit=1000`)).json()) as TurnEventsPage;
+      const types = entries.flatMap((entry) => (entry.payload.type === "claude" && entry.payload.line.kind === "event" ? [entry.payload.line.event.type] : []));
+      return types.includes("assistant") && types.includes("user");
+    };
+    await expect.poll(saidSomething, { timeout: 60_000, interval: 100 }).toBe(true);
     const pid = running.pid ?? 0;
     const processId = konui.issued.at(-1)?.request.processId ?? "";
     await endKonsole(first, "SIGKILL");
