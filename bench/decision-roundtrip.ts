@@ -72,10 +72,16 @@ const scenario: Scenario = (request) => {
 const bench = await startBenchKonsole(scenario, { KONSOLE_ALLOWED_TOOLS: "Read" });
 const toolUseAt = new Map<string, number>();
 const perCall = new Map<string, number[]>();
+/** Policy side: from the tool_use line to the CLI's can_use_tool for it (the CLI's own work before it asks). */
+const beforeAsk: number[] = [];
 const unsubscribe = bench.konsole.journal.subscribe((entry: JournalEntry) => {
   const at = performance.now();
   if (entry.payload.type !== "claude" || entry.payload.line.kind !== "event") return;
   const event = entry.payload.line.event;
+  if (event.type === "control_request" && event.request.subtype === "can_use_tool") {
+    const started = toolUseAt.get(String(event.request.tool_use_id));
+    if (started !== undefined) beforeAsk.push(at - started);
+  }
   const blocks = (event.type === "assistant" || event.type === "user") && Array.isArray(event.message.content) ? (event.message.content as Record<string, unknown>[]) : [];
   for (const block of blocks) {
     if (block.type === "tool_use" && typeof block.id === "string") toolUseAt.set(block.id, at);
@@ -114,3 +120,4 @@ console.log(`per tool call, tool_use → tool_result, ${rounds} rounds x ${calls
 console.log(`  Bash in --allowedTools (never asked):  p50 ${fmt(allowed)}`);
 console.log(`  asked, allowed by a policy rule:       p50 ${fmt(policy)}`);
 console.log(`  added per tool call at p50: ${fmt(policy - allowed)} (goal < 5 ms); ratio ${(policy / allowed).toFixed(3)}`);
+console.log(`  of the asked calls: tool_use → can_use_tool (the CLI deciding to ask) p50 ${fmt(median(beforeAsk))}; konsole's answer p50 ${fmt(p(share, 0.5))}`);
