@@ -47,13 +47,14 @@ export const PermissionAnswer = z.discriminatedUnion("behavior", [
   }),
 ]);
 export type PermissionAnswer = z.input<typeof PermissionAnswer>;
+export type ParsedPermissionAnswer = z.output<typeof PermissionAnswer>;
 
 export function buildInitializeRequest(requestId: string) {
   return { type: "control_request", request_id: requestId, request: { subtype: "initialize" } } as const;
 }
 
 /** The control_response line answering the CLI's `can_use_tool` `requestId`, allow carrying the input it runs with. */
-export function buildPermissionResponse(requestId: string, answer: z.output<typeof PermissionAnswer>, askedInput: Record<string, unknown>) {
+export function buildPermissionResponse(requestId: string, answer: ParsedPermissionAnswer, askedInput: Record<string, unknown>) {
   const response =
     answer.behavior === "allow"
       ? {

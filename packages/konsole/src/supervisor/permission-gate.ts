@@ -8,6 +8,7 @@ import {
   TurnPermissions,
   type ClaudeLine,
   type JournalPayload,
+  type ParsedPermissionAnswer,
   type PermissionRequest,
   type PolicyVerdict,
 } from "@kon/protocol";
@@ -107,8 +108,8 @@ export class PermissionGate {
     this.waiting.clear();
   }
 
-  private write(requestId: string, answer: PermissionAnswer, askedInput: Record<string, unknown>): boolean {
-    const line = `${JSON.stringify(buildPermissionResponse(requestId, PermissionAnswer.parse(answer), askedInput))}\n`;
+  private write(requestId: string, answer: ParsedPermissionAnswer, askedInput: Record<string, unknown>): boolean {
+    const line = `${JSON.stringify(buildPermissionResponse(requestId, answer, askedInput))}\n`;
     const written = this.process?.write(line) ?? false;
     if (!written) this.options.logger.warn({ requestId }, "could not write a permission answer: stdin is gone");
     return written;

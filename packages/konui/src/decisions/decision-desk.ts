@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AnswerDecisionRequest} from "@kon/protocol";
-import { ApiError, type Decision, type JournalEntry, type PermissionRequest, type Turn } from "@kon/protocol";
+import { ApiError, type AnswerDecisionRequest, type Decision, type JournalEntry, type PermissionRequest, type Turn } from "@kon/protocol";
 import type { z } from "zod";
 import type { UserRow, UserStore } from "../auth/users.ts";
 import type { Db, Tx } from "../db/open.ts";
