@@ -10,7 +10,7 @@ import { logIn, useBrowserStack } from "./support/browser-stack.ts";
 import { describeInBrowser } from "./support/chromium.ts";
 import { decisionScenario, NUMBER_COMMAND, NUMBER_QUESTION, POLICY_COMMAND, TOOLS_WITHOUT_BASH } from "./support/decision-scenario.ts";
 import { screenshot } from "./support/screenshots.ts";
-import { LONG, openNewSession, sendMessage, waitForIdle, waitForReply } from "./support/ui.ts";
+import { articles, LONG, openNewSession, sendMessage, waitForIdle, waitForReply } from "./support/ui.ts";
 
 const ui = useBrowserStack({ scenario: () => decisionScenario(), konsoleEnv: { KONSOLE_ALLOWED_TOOLS: TOOLS_WITHOUT_BASH } });
 
@@ -90,6 +90,36 @@ describeInBrowser("decisions in the dashboard, with the real claude CLI asking",
     expect(await record.innerText()).toContain("Told the agent: Not today: print 7 instead.");
     const stored = await ui.stack.call<DecisionPage>("GET", `/api/decisions?sessionId=${sessionId}`);
     expect(stored.body.decisions.map((d) => [d.status, d.answer?.message])).toEqual([["denied", "Not today: print 7 instead."]]);
+  });
+
+  it("runs the command as edited, and after an always-allow does not ask for the same call again", async () => {
+    const { page } = await ui.newPage("edit-and-always");
+    await logIn(page, ui.url);
+    const sessionId = await openNewSession(page, ui.url);
+    await sendMessage(page, "Please print the number");
+    const card = decisionCard(page, "Bash wants to run");
+    await card.waitFor(LONG);
+    await card.getByRole("button", { name: "Edit & allow" }).click();
+    const command = card.getByRole("textbox", { name: "Command to run" });
+    expect(await command.inputValue()).toBe(NUMBER_COMMAND);
+    await command.fill("sh -c 'echo edited-7'");
+    await card.getByRole("button", { name: "Allow edited" }).click();
+    await waitForReply(page, "The tool said: edited-7");
+    await expect.poll(() => decisionCard(page, "Bash asked to run").innerText(), LONG).toContain("Allowed by admin, with an edited input.");
+    await waitForIdle(page);
+
+    const withApproved = articles(page).filter({ hasText: "The tool said: approved-42" });
+    await sendMessage(page, "Please print the number");
+    await decisionCard(page, "Bash wants to run").getByRole("button", { name: "Always allow for this session" }).click();
+    await expect.poll(() => withApproved.count(), LONG).toBe(1);
+    await waitForIdle(page);
+    await sendMessage(page, "Please print the number");
+    await expect.poll(() => withApproved.count(), LONG).toBe(2);
+    await waitForIdle(page);
+    expect(await decisionCard(page, "Bash wants to run").count()).toBe(0);
+    const stored = await ui.stack.call<DecisionPage>("GET", `/api/decisions?sessionId=${sessionId}`);
+    expect(stored.body.decisions.filter((d) => d.decidedBy === "person")).toHaveLength(2);
+    expect(stored.body.decisions.filter((d) => d.status === "pending")).toEqual([]);
   });
 
   it("answers an agent's question with one of its options", async () => {

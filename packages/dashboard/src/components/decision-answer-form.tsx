@@ -1,5 +1,5 @@
 import type { AnswerDecisionRequest, Decision } from "@kon/protocol";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { app } from "../app-instance.ts";
 import { messageOf } from "../api/errors.ts";
 import { editableText, parseEditedInput, toolInputView } from "../logic/decision-view.ts";
@@ -18,6 +18,11 @@ export function DecisionAnswerForm({ decision }: { decision: Decision }) {
   const [fieldError, setFieldError] = useState<string | null>(null);
   const id = `decision-${decision.id}`;
   const isCommand = toolInputView(decision.toolName, decision.input).kind === "command";
+  const field = useRef<HTMLTextAreaElement>(null);
+  // The field a person opened (the denial's message, the input to edit) takes the keyboard.
+  useEffect(() => {
+    if (mode !== "choose") field.current?.focus();
+  }, [mode]);
 
   const answer = async (body: AnswerDecisionRequest) => {
     setBusy(true);
@@ -87,6 +92,7 @@ export function DecisionAnswerForm({ decision }: { decision: Decision }) {
         <form class="decision-form" onSubmit={sendDenial} noValidate>
           <label for={`${id}-message`}>Message to the agent</label>
           <textarea
+            ref={field}
             id={`${id}-message`}
             rows={2}
             value={message}
@@ -113,6 +119,7 @@ export function DecisionAnswerForm({ decision }: { decision: Decision }) {
         <form class="decision-form" onSubmit={sendEdited} noValidate>
           <label for={`${id}-input`}>{isCommand ? "Command to run" : "Tool input (JSON)"}</label>
           <textarea
+            ref={field}
             id={`${id}-input`}
             class="mono"
             rows={isCommand ? 3 : 8}
