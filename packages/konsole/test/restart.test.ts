@@ -137,7 +137,7 @@ describe("a konsole killed mid-turn", () => {
     api.setScenario(() => toolUseReply("Bash", { ...noopBash }, { text: "Still working" }));
     const first = await launchKonsole();
     const running = await startRunningTurn("/sessions/crash/turns");
-    // Waits for what it said and a tool call it made, not for a count of lines (konsole's initialize answer is one more line).
+    // Waits for what it said and a tool call it made, not for a count of lines.
     const saidSomething = async () => {
       const { entries } = (await (await call("GET", `/turns/${running.id}/events?limit=1000`)).json()) as TurnEventsPage;
       const types = entries.flatMap((entry) => (entry.payload.type === "claude" && entry.payload.line.kind === "event" ? [entry.payload.line.event.type] : []));

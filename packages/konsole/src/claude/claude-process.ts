@@ -31,6 +31,17 @@ export function appendStderrTail(tail: string, text: string): string {
   return (tail + text).slice(-STDERR_TAIL_CHARS);
 }
 
+const INITIALIZE_REQUEST_PREFIX = "konsole_init_";
+
+/** The CLI's answer to konsole's own `initialize` (its commands, models, account): not the turn's to keep. */
+export function isInitializeAnswer(line: ClaudeLine): boolean {
+  return (
+    line.kind === "event" &&
+    line.event.type === "control_response" &&
+    (line.event.response.request_id ?? "").startsWith(INITIALIZE_REQUEST_PREFIX)
+  );
+}
+
 /** "was killed by SIGTERM" / "exited with code 1", for messages about a process that ended. */
 export function howItEnded(exit: ProcessExit): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
@@ -93,7 +104,7 @@ export class ClaudeProcess {
       for (const listener of [...this.lineListeners]) listener(line);
     });
     // The control protocol starts with the host's `initialize`; only then does the CLI ask its tool permissions of us.
-    this.write(`${JSON.stringify(buildInitializeRequest(`konsole_init_${this.id}`))}\n`);
+    this.write(`${JSON.stringify(buildInitializeRequest(`${INITIALIZE_REQUEST_PREFIX}${this.id}`))}\n`);
   }
 
   onLine(listener: (line: ClaudeLine) => void): () => void {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { buildUserMessage, type ClaudeLine, type StartTurnParams, type Turn, type TurnError } from "@kon/protocol";
 import { buildClaudeArgs, type Conversation } from "../claude/args.ts";
-import type { ClaudeProcess } from "../claude/claude-process.ts";
+import { isInitializeAnswer, type ClaudeProcess } from "../claude/claude-process.ts";
 import type { PromptOutcome } from "../claude/prompt-run.ts";
 import { transcriptPath, transcriptTurnCostUsd } from "../claude/transcript.ts";
 import { buildTurnFigures } from "../claude/turn-figures.ts";
@@ -95,7 +95,7 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
     onLine: (line) => {
       // First, so a permission the rules decide is answered before anything is written down.
       permissions.observe(line);
-      journal.append(turnId, sessionId, { type: "claude", line });
+      if (!isInitializeAnswer(line)) journal.append(turnId, sessionId, { type: "claude", line });
     },
     onStderr: (text) => journal.append(turnId, sessionId, { type: "stderr", text }),
     reaping: [],
