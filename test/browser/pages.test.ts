@@ -9,9 +9,11 @@ import { screenshot } from "./support/screenshots.ts";
 
 const ui = useBrowserStack({ scenario: () => plainText("OK") });
 
-const PAGES: { path: string; role?: "table" | "spinbutton" | "checkbox" }[] = [
+const PAGES: { path: string; role?: "table" | "spinbutton" | "checkbox" | "textbox" }[] = [
   { path: "/sessions/claude" },
   { path: "/kontasks" },
+  { path: "/inbox" },
+  { path: "/admin/policy?agent=claude", role: "textbox" },
   { path: "/admin/pool" },
   { path: "/admin/guardrails?agent=claude", role: "spinbutton" },
   { path: "/admin/flags" },

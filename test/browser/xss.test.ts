@@ -1,5 +1,6 @@
-// Hostile markup in kontask output, kontask titles, message text and tool input: nothing runs,
-// no dialog opens, and the page makes no request beyond the app's own.
+// Hostile markup in kontask output, kontask titles, message text, tool input and a decision's tool
+// input and denial message: nothing runs, no dialog opens, and the page makes no request beyond
+// the app's own.
 
 import type { Kontask } from "@kon/protocol";
 import { expect, it } from "vitest";
@@ -11,9 +12,13 @@ import type { PageWatch } from "./support/page-watch.ts";
 import { screenshot } from "./support/screenshots.ts";
 import { articles, LONG, openNewSession, sendMessage, waitForReply } from "./support/ui.ts";
 
-/** Any message with markup gets a Bash call whose input is markup too, then a reply quoting it. */
+/** WebFetch is outside the agent's tools, so this call waits for a person's decision. */
+const hostileFetch = toolCall("WebFetch", { url: `https://${EXFIL_HOST}/page?q=<script>`, prompt: HOSTILE_TEXT }, (results) => `Refused: ${results.map((r) => r.text).join(" ")}`);
+
+/** Any message with markup gets a Bash call whose input is markup too, then a reply quoting it; "fetch" asks for a WebFetch. */
 const scenario: Scenario = (request) => {
   const last = userPrompts(request).at(-1) ?? "";
+  if (/^Fetch this/.test(last)) return hostileFetch(request);
   if (!last.includes("<script>")) return textReply("OK");
   return toolCall("Bash", { command: `printf %s "<b>bold</b>"`, description: HOSTILE_TEXT }, () => `Here it is: ${HOSTILE_TEXT} ${HOSTILE_LINK}`)(request);
 };
@@ -116,6 +121,36 @@ describeInBrowser("hostile markup in the dashboard", () => {
     await articles(page).filter({ hasText: "Here it is:" }).first().waitFor(LONG);
     await expectNothingRan(watch);
     await screenshot(page, "xss-messages");
+    dropRefusals(watch);
+  });
+
+  it("shows markup in a decision's tool input and denial message as text", async () => {
+    const watch = await ui.newPage("hostile-decision");
+    const { page } = watch;
+    await logIn(page, ui.url);
+    await openNewSession(page, ui.url);
+    await sendMessage(page, `Fetch this ${HOSTILE_TEXT}`);
+    const card = page.getByRole("group", { name: "WebFetch wants to run" });
+    await card.waitFor(LONG);
+    await expect.poll(() => card.innerText()).toContain("onerror=");
+    await expectNothingRan(watch);
+    await page.goto(`${ui.url}/inbox`);
+    const inboxCard = page.getByRole("group", { name: "WebFetch wants to run" });
+    await expect.poll(() => inboxCard.innerText(), LONG).toContain("<script>");
+    await expectNothingRan(watch);
+
+    await inboxCard.getByRole("button", { name: "Deny" }).click();
+    await inboxCard.getByRole("textbox", { name: "Message to the agent" }).fill(`No ${HOSTILE_TEXT}`);
+    await inboxCard.getByRole("button", { name: "Send denial" }).click();
+    // The hostile kontask of the first test still waits; the answered decision leaves.
+    await inboxCard.waitFor({ state: "detached", ...LONG });
+    await expectNothingRan(watch);
+    await page.goBack();
+    await waitForReply(page, "Refused:");
+    const record = page.getByRole("group", { name: "WebFetch asked to run" });
+    await expect.poll(() => record.innerText(), LONG).toContain("Told the agent: No <img");
+    await expectNothingRan(watch);
+    await screenshot(page, "xss-decision");
     dropRefusals(watch);
   });
 });

@@ -4,6 +4,7 @@ import { lazyPage } from "./components/lazy-page.tsx";
 import { Link } from "./components/link.tsx";
 import { PageBoundary } from "./components/page-boundary.tsx";
 import { Shell } from "./components/shell.tsx";
+import { InboxPage } from "./pages/inbox-page.tsx";
 import { KontasksPage } from "./pages/kontasks-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { SessionPage } from "./pages/session-page.tsx";
@@ -18,9 +19,10 @@ const BudgetsPage = lazyPage(() => import("./pages/admin/budgets-page.tsx"));
 const FlagsPage = lazyPage(() => import("./pages/admin/flags-page.tsx"));
 const UsersPage = lazyPage(() => import("./pages/admin/users-page.tsx"));
 const UsagePage = lazyPage(() => import("./pages/admin/usage-page.tsx"));
+const PolicyPage = lazyPage(() => import("./pages/admin/policy-page.tsx"));
 
 const HOME = "/sessions/claude";
-const ADMIN_PAGES = { pool: PoolPage, guardrails: GuardrailsPage, budgets: BudgetsPage, flags: FlagsPage, users: UsersPage, usage: UsagePage };
+const ADMIN_PAGES = { policy: PolicyPage, pool: PoolPage, guardrails: GuardrailsPage, budgets: BudgetsPage, flags: FlagsPage, users: UsersPage, usage: UsagePage };
 
 /** Where to go after logging in; kept in memory, never in the URL. */
 let afterLogin = HOME;
@@ -41,6 +43,7 @@ function Page({ path, isAdmin }: { path: string; isAdmin: boolean }) {
   if (params) return <SessionPage key={params.agent} agent={params.agent ?? ""} sessionId={params.sessionId ?? ""} />;
   if ((params = match("/sessions/:agent", path))) return <SessionsPage agent={params.agent ?? ""} />;
   if (path === "/kontasks") return <KontasksPage />;
+  if (path === "/inbox") return <InboxPage />;
   if ((params = match("/kontasks/:id", path))) return <KontaskPage id={params.id ?? ""} />;
   if ((params = match("/admin/:page", path))) {
     const AdminPage = ADMIN_PAGES[params.page as keyof typeof ADMIN_PAGES];

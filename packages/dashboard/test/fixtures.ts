@@ -1,4 +1,4 @@
-import type { AgentSession, Kontask, Message, ToolCall } from "@kon/protocol";
+import type { AgentSession, Decision, Kontask, Message, ToolCall } from "@kon/protocol";
 
 export function message(over: Partial<Message> & Pick<Message, "id" | "createdAt">): Message {
   return {
@@ -58,6 +58,40 @@ export function kontask(over: Partial<Kontask> & Pick<Kontask, "id" | "createdAt
     createdBy: "claude",
     sessionId: null,
     updatedAt: over.createdAt,
+    ...over,
+  };
+}
+
+export function decision(over: Partial<Decision> & Pick<Decision, "id" | "createdAt">): Decision {
+  return {
+    kind: "tool",
+    status: "pending",
+    agent: "claude",
+    sessionId: "s1",
+    turnId: "t1",
+    userId: "u1",
+    toolName: "Bash",
+    toolUseId: null,
+    input: { command: "ls" },
+    questions: [],
+    reason: null,
+    expiresAt: "2026-03-01T11:00:00Z",
+    answeredAt: null,
+    decidedBy: null,
+    answeredBy: null,
+    answer: null,
+    ...over,
+  };
+}
+
+export function settled(d: Decision, over: Partial<Decision> = {}): Decision {
+  return {
+    ...d,
+    status: "allowed",
+    answeredAt: "2026-03-01T10:05:00Z",
+    decidedBy: "person",
+    answeredBy: { userId: "u2", username: "bob" },
+    answer: { behavior: "allow", message: null, updatedInput: null, alwaysAllow: false, answers: null, rule: null },
     ...over,
   };
 }

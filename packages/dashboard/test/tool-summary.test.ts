@@ -7,6 +7,8 @@ describe("summarizeToolInput", () => {
     expect(summarizeToolInput("Read", { file_path: "/src/app.ts", limit: 20 })).toBe("/src/app.ts");
     expect(summarizeToolInput("Grep", { pattern: "TODO", path: "src" })).toBe("TODO in src");
     expect(summarizeToolInput("TodoWrite", { todos: [{}, {}] })).toBe("2 todos");
+    expect(summarizeToolInput("AskUserQuestion", { questions: [{ question: "Which one?", options: [] }] })).toBe("Which one?");
+    expect(summarizeToolInput("AskUserQuestion", { questions: [{ question: "A?" }, { question: "B?" }] })).toBe("A? (+1 more)");
   });
 
   it("keeps to one line of at most 80 characters", () => {

@@ -2,6 +2,7 @@ import { upgradeWebSocket } from "@hono/node-server";
 import {
   ApiError,
   HotConfigRequest,
+  PermissionAnswer,
   SessionId,
   StartTurnRequest,
   TurnEventsQuery,
@@ -46,6 +47,7 @@ const STREAM_DRAIN_TIMEOUT_MS = 30_000;
 
 /** Bytes a WebSocket has queued and not yet written (the `ws` socket under Hono's context). */
 const bufferedBytesOf = (raw: unknown): number => (raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0;
+const RequestId = z.string().min(1).max(200);
 const WaitQuery = z.object({ wait: z.enum(["true", "false", "1", "0"]).optional() });
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
@@ -126,6 +128,11 @@ export function createApp({ config, supervisor, journal, logger, observer, bus, 
       return c.json(page, 200);
     })
     .post("/turns/:turnId/interrupt", async (c) => c.json(await supervisor.interruptTurn(turnIdOf(c)), 200))
+    .post("/turns/:turnId/permissions/:requestId", async (c) => {
+      const answer = parseWith(PermissionAnswer, await jsonBody(c), "permission answer");
+      supervisor.answerPermission(turnIdOf(c), parseWith(RequestId, c.req.param("requestId"), "request id"), answer);
+      return c.body(null, 204);
+    })
     .route("/observer", observerRoutes(observer))
     .get(
       "/ws",

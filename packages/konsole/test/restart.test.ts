@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { HotStatus, Turn, TurnAccepted, TurnEventsPage } from "@kon/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClaudeHome, type ClaudeHome } from "../../../test/support/claude-env.ts";
-import { loopForever, noopBash, startMessagesApi, toolUseReply, type MessagesApi } from "../../../test/support/messages-api.ts";
+import { loopForever, noopBash, startMessagesApi, toolCall, toolUseReply, type MessagesApi } from "../../../test/support/messages-api.ts";
 import { processAlive } from "../src/claude/process-group.ts";
 import { findTaggedProcesses } from "../src/claude/process-tag.ts";
 import { writeFaultWrapper } from "./support/fault-wrappers.ts";
@@ -171,6 +171,28 @@ describe("a konsole killed mid-turn", () => {
     const closed = (await (await call("GET", `/turns/${running.id}`)).json()) as Turn;
     expect(closed).toMatchObject({ status: "failed", recovered: false, error: { code: "supervisor_restarted" } });
     await expect.poll(() => pids.map(processAlive), { timeout: 60_000 }).toEqual([false, false]);
+  }, 240_000);
+});
+
+describe("a konsole killed while a tool permission request waits", () => {
+  it("fails the turn at its next start as restarted and leaves no claude behind", async () => {
+    api.setScenario(toolCall("Bash", { command: "touch never.txt", description: "make a file" }));
+    const konsole = runningKonsole();
+    const body = { userId: "u1", text: "make a file", allowedTools: ["Read"], permissions: { ask: true } };
+    const accepted = (await (await call("POST", "/sessions/permission-kill/hot-prompt", body)).json()) as TurnAccepted;
+    const asked = async () => {
+      const page = (await (await call("GET", `/turns/${accepted.turn.id}/events?limit=1000`)).json()) as TurnEventsPage;
+      return page.entries.some((entry) => entry.payload.type === "permission" && entry.payload.request.verdict.decision === "ask");
+    };
+    await expect.poll(asked, { timeout: 120_000, interval: 100 }).toBe(true);
+    const waiting = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
+    await endKonsole(konsole, "SIGKILL");
+
+    await launchKonsole();
+    const closed = (await (await call("GET", `/turns/${accepted.turn.id}`)).json()) as Turn;
+    expect(closed).toMatchObject({ status: "failed", error: { code: "supervisor_restarted" } });
+    await expect.poll(() => processAlive(waiting.pid ?? 0), { timeout: 60_000 }).toBe(false);
+    expect((await call("POST", `/turns/${accepted.turn.id}/permissions/any`, { behavior: "allow" })).status).toBe(404);
   }, 240_000);
 });
 

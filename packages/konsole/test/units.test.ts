@@ -45,7 +45,7 @@ describe("config", () => {
 });
 
 describe("the child's command line and environment", () => {
-  it("resumes or starts a conversation with stream-json on both sides", () => {
+  it("resumes or starts a conversation with stream-json on both sides, asking its tool permissions over stdio", () => {
     const args = buildClaudeArgs({
       conversation: { kind: "resume", claudeSessionId: "abc" },
       maxTurns: 7,
@@ -54,7 +54,7 @@ describe("the child's command line and environment", () => {
     });
     expect(args).toEqual([
       "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages",
-      "--resume=abc", "--max-turns", "7", "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read",
+      "--permission-prompt-tool", "stdio", "--resume=abc", "--max-turns", "7", "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read",
     ]);
   });
 

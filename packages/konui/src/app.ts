@@ -6,6 +6,8 @@ import { internalRoutes } from "./auth/internal-routes.ts";
 import { loginRoutes } from "./auth/login-routes.ts";
 import { userRoutes } from "./auth/user-routes.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
+import { policyRoutes } from "./decisions/policy-routes.ts";
+import { decisionRoutes } from "./decisions/routes.ts";
 import { API_CSP } from "./dashboard/security-headers.ts";
 import { limitBodies } from "./http/body-limit.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
@@ -41,6 +43,8 @@ function buildRoutes(s: Services) {
     .route("/", flagRoutes(s))
     .route("/", usageRoutes(s))
     .route("/", budgetRoutes(s))
+    .route("/", decisionRoutes(s))
+    .route("/", policyRoutes(s))
     .route("/", konsoleRoutes(s));
 
   const app = new Hono()

@@ -72,14 +72,17 @@ export async function start(config: Config = loadConfig(), options: StartOptions
     db: database.db,
     recorder: services.recorder,
     stream: new TurnStream({ db: database.db, toolCalls: services.toolCalls, partials: services.partials, hub: services.hub }),
+    decisions: services.decisions,
     logger: logger.child({ component: "consumer" }),
   });
   consumer.start();
+  services.decisions.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       stopSweeper();
+      services.decisions.stop();
       services.sender.close();
       await consumer.stop();
       for (const client of wss.clients) client.close(1001, "konui is stopping");

@@ -12,6 +12,9 @@ import { BudgetBook } from "./budgets/budget-book.ts";
 import { BudgetStore } from "./budgets/budget-store.ts";
 import { SpendingLedger } from "./budgets/spending-ledger.ts";
 import { createKonuiBus, type KonuiBus } from "./events/bus.ts";
+import { DecisionDesk } from "./decisions/decision-desk.ts";
+import { DecisionStore } from "./decisions/decision-store.ts";
+import { PolicyStore } from "./decisions/policy-store.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
@@ -77,6 +80,9 @@ export interface Services {
   usage: UsageReports;
   budgets: BudgetStore;
   budgetBook: BudgetBook;
+  policies: PolicyStore;
+  decisionStore: DecisionStore;
+  decisions: DecisionDesk;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -98,6 +104,19 @@ export function createServices(deps: ServiceDeps): Services {
   const toolCalls = new ToolCallStore(db, now);
   const partials = new PartialReplies();
   const guardrails = new GuardrailStore(db, now);
+  const policies = new PolicyStore(db, now);
+  const decisionStore = new DecisionStore(db);
+  const decisions = new DecisionDesk({
+    db,
+    store: decisionStore,
+    policies,
+    sessions,
+    users,
+    konsole,
+    hub,
+    now,
+    logger: logger.child({ component: "decisions" }),
+  });
   const recorder = new TurnRecorder({ db, hub, sessions, sessionFrames, toolCalls, partials, ledger, now, bus });
   const sender = new TurnSender({
     db,
@@ -106,6 +125,7 @@ export function createServices(deps: ServiceDeps): Services {
     partials,
     guardrails,
     budgetBook,
+    decisions,
     sessions,
     hub,
     dataDir: config.dataDir,
@@ -145,5 +165,8 @@ export function createServices(deps: ServiceDeps): Services {
     usage: new UsageReports(db, now),
     budgets,
     budgetBook,
+    policies,
+    decisionStore,
+    decisions,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SessionId, TurnId } from "./konsole.ts";
+import { PermissionRule } from "./permissions.ts";
 
 // Decisions: every question an agent asks a person (a tool approval, an AskUserQuestion) is a
 // durable record in konui that anyone who may act on the session can answer, exactly once.
@@ -93,9 +94,6 @@ export type DecisionPage = z.infer<typeof DecisionPage>;
 
 // ---- policy ----
 
-/** A rule in the CLI's own syntax: `Bash`, `Bash(git status:*)`, `Edit(src/**)`, `WebFetch(domain:example.com)`. */
-export const PermissionRule = z.string().trim().min(1).max(500);
-
 export const AgentPolicy = z.object({
   agent: z.string(),
   allow: z.array(PermissionRule).max(200),
@@ -121,8 +119,7 @@ export const PolicyDryRunRequest = z.object({
   toolName: z.string().min(1),
   input: z.record(z.string(), z.unknown()).default({}),
   rules: z.object({ allow: z.array(PermissionRule), deny: z.array(PermissionRule) }).optional(),
+  /** The working directory relative path rules (`Edit(src/**)`) are read against. */
+  cwd: z.string().optional(),
 });
 export type PolicyDryRunRequest = z.input<typeof PolicyDryRunRequest>;
-
-export const PolicyVerdict = z.object({ decision: z.enum(["allow", "deny", "ask"]), rule: z.string().nullable() });
-export type PolicyVerdict = z.infer<typeof PolicyVerdict>;

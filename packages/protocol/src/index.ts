@@ -6,3 +6,4 @@ export * from "./konui.ts";
 export * from "./observer.ts";
 export * from "./bus.ts";
 export * from "./events.ts";
+export * from "./permissions.ts";

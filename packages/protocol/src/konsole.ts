@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ClaudeLine, ImageAttachment } from "./claude.ts";
 import { ClaudeCredentials, ErrorBody } from "./errors.ts";
 import { ObserverEvent } from "./observer.ts";
+import { PermissionRule, PolicyVerdict } from "./permissions.ts";
 
 // The konsole API: what konui (holding the service token) sends to the supervisor and gets back.
 
@@ -39,6 +40,17 @@ export const TurnBudget = z.object({
   description: z.string().min(1).max(300),
 });
 export type TurnBudget = z.infer<typeof TurnBudget>;
+/**
+ * How konsole answers the CLI's tool permission requests for one turn: deny rules, then allow
+ * rules (the CLI's syntax), then — with `ask` — a `permission` journal entry that waits for
+ * `POST /turns/:turnId/permissions/:requestId`; without `ask` an undecided call is denied at once.
+ */
+export const TurnPermissions = z.object({
+  allow: z.array(PermissionRule).max(500).default([]),
+  deny: z.array(PermissionRule).max(500).default([]),
+  ask: z.boolean().default(false),
+});
+export type TurnPermissions = z.input<typeof TurnPermissions>;
 
 export const StartTurnRequest = z.object({
   /** The user the turn runs for; goes into the process token. */
@@ -60,6 +72,8 @@ export const StartTurnRequest = z.object({
   requestId: z.string().max(200).optional(),
   /** Omitted: no budget applies. */
   budget: TurnBudget.optional(),
+  /** Tool calls outside `allowedTools`; omitted = denied unasked. */
+  permissions: TurnPermissions.optional(),
 });
 export type StartTurnRequest = z.input<typeof StartTurnRequest>;
 export type StartTurnParams = z.output<typeof StartTurnRequest>;
@@ -140,6 +154,27 @@ export const TurnAccepted = z.object({ turn: Turn, queuePosition: z.number().int
 export type TurnAccepted = z.infer<typeof TurnAccepted>;
 
 /**
+ * A `can_use_tool` request of the CLI and what konsole's rules made of it: `ask` waits for an
+ * answer; `allow` / `deny` were answered at once by `rule` (or, with no rule, because nobody may
+ * be asked).
+ */
+export const PermissionRequest = z.object({
+  /** The CLI's request_id: what the answer names. */
+  requestId: z.string(),
+  toolName: z.string(),
+  toolUseId: z.string().nullable(),
+  input: z.record(z.string(), z.unknown()),
+  /** The CLI's `permission_suggestions` ("always allow" entries it proposes). */
+  suggestions: z.array(z.unknown()),
+  /** Why the CLI asked, when it said. */
+  reason: z.string().nullable(),
+  verdict: PolicyVerdict,
+  /** The process's working directory. */
+  cwd: z.string().nullable(),
+});
+export type PermissionRequest = z.infer<typeof PermissionRequest>;
+
+/**
  * One entry of a turn's journal; `seq` counts from 1 within the turn. `observer` entries belong
  * to no turn (OBSERVER_JOURNAL_TURN_ID / OBSERVER_JOURNAL_SESSION_ID); consumers ignore types
  * they do not use.
@@ -149,6 +184,7 @@ export const JournalPayload = z.discriminatedUnion("type", [
   z.object({ type: z.literal("stderr"), text: z.string() }),
   z.object({ type: z.literal("turn"), turn: Turn }),
   z.object({ type: z.literal("observer"), event: ObserverEvent }),
+  z.object({ type: z.literal("permission"), request: PermissionRequest }),
 ]);
 export type JournalPayload = z.infer<typeof JournalPayload>;
 

@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { parseClaudeLine, type ClaudeEvent } from "../src/index.ts";
 
 const fixtureDir = path.join(import.meta.dirname, "fixtures", "claude-cli-2.1.329");
-const streamFiles = readdirSync(fixtureDir).filter((name) => name.endsWith(".jsonl") && !name.startsWith("transcript-"));
+// `*-host-lines.jsonl` hold what the host wrote to stdin, not what the CLI printed.
+const streamFiles = readdirSync(fixtureDir).filter(
+  (name) => name.endsWith(".jsonl") && !name.startsWith("transcript-") && !name.includes("host-lines"),
+);
 
 function linesOf(file: string): string[] {
   return readFileSync(path.join(fixtureDir, file), "utf8").split("\n").filter((line) => line.trim() !== "");

@@ -10,13 +10,16 @@ export class ApiFailure extends Error {
   readonly status: number;
   readonly code: ErrorCode | "network";
   readonly fields: FieldProblem[];
+  /** The error body's `details` as sent (a 409 on a decision carries the decision). */
+  readonly details: unknown;
 
-  constructor(status: number, code: ErrorCode | "network", message: string, fields: FieldProblem[] = []) {
+  constructor(status: number, code: ErrorCode | "network", message: string, fields: FieldProblem[] = [], details?: unknown) {
     super(message);
     this.name = "ApiFailure";
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.details = details;
   }
 }
 
@@ -48,7 +51,7 @@ const FALLBACK_BY_STATUS: Record<number, string> = {
 
 /** Builds the failure from a response that was not ok, using the server's ErrorBody when there is one. */
 export function failureFromResponse(status: number, body: unknown): ApiFailure {
-  if (isErrorBody(body)) return new ApiFailure(status, body.error.code, body.error.message, fieldsOf(body.error.details));
+  if (isErrorBody(body)) return new ApiFailure(status, body.error.code, body.error.message, fieldsOf(body.error.details), body.error.details);
   const message = FALLBACK_BY_STATUS[status] ?? `The server answered with an unexpected error (HTTP ${status}).`;
   return new ApiFailure(status, status >= 500 ? "internal" : "bad_request", message);
 }

@@ -6,6 +6,7 @@ interface Props {
   children: ComponentChildren;
   class?: string;
   "aria-current"?: "page" | undefined;
+  "aria-label"?: string;
 }
 
 /** An ordinary link that changes the page without reloading it (modified clicks still open tabs). */

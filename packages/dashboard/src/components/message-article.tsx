@@ -1,5 +1,6 @@
-import type { Message, ToolCall } from "@kon/protocol";
+import type { Decision, Message, ToolCall } from "@kon/protocol";
 import { ContinueTurn } from "./continue-turn.tsx";
+import { DecisionList } from "./decision-card.tsx";
 import { Link } from "./link.tsx";
 import { memo } from "./memo.ts";
 import { ToolCallList } from "./tool-call-item.tsx";
@@ -8,6 +9,7 @@ import { TurnFigures } from "./turn-figures.tsx";
 interface Props {
   message: Message;
   toolCalls: readonly ToolCall[] | undefined;
+  decisions: readonly Decision[] | undefined;
   agent: string;
   isAdmin: boolean;
 }
@@ -22,7 +24,7 @@ function timeOf(iso: string): string {
   return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-function MessageArticleView({ message, toolCalls, agent, isAdmin }: Props) {
+function MessageArticleView({ message, toolCalls, decisions, agent, isAdmin }: Props) {
   const mine = message.role === "user";
   return (
     <article class={`message ${mine ? "from-user" : "from-agent"} ${message.status === "failed" ? "failed" : ""}`}>
@@ -43,6 +45,7 @@ function MessageArticleView({ message, toolCalls, agent, isAdmin }: Props) {
         )}
       </header>
       {!mine && <ToolCallList calls={toolCalls} />}
+      {!mine && <DecisionList decisions={decisions} />}
       {message.text && <div class="text">{message.text}</div>}
       {message.attachments.length > 0 && (
         <ul class="attachments" aria-label="Attachments">

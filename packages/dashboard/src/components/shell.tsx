@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { app } from "../app-instance.ts";
 import { route } from "../router.ts";
 import { useStore } from "../store/use-store.ts";
+import { inboxCount } from "../store/inbox.ts";
 import { ConnectionStatus } from "./connection-status.tsx";
 import { Link } from "./link.tsx";
 
@@ -10,6 +11,7 @@ const USER_LINKS = [
   ["Kontasks", "/kontasks", "/kontasks"],
 ] as const;
 const ADMIN_LINKS = [
+  ["Policy", "/admin/policy"],
   ["Pool", "/admin/pool"],
   ["Guardrails", "/admin/guardrails"],
   ["Budgets", "/admin/budgets"],
@@ -17,6 +19,21 @@ const ADMIN_LINKS = [
   ["Users", "/admin/users"],
   ["Usage", "/admin/usage"],
 ] as const;
+
+/** The inbox link with the number of things waiting for the person, on every page. */
+function InboxLink({ current }: { current: boolean }) {
+  const count = useStore(app.store, (s) => inboxCount(s.inbox));
+  return (
+    <Link href="/inbox" aria-current={current ? "page" : undefined} aria-label={count > 0 ? `Inbox, ${count} waiting` : "Inbox"}>
+      Inbox
+      {count > 0 && (
+        <span class="nav-count" aria-hidden="true">
+          {count}
+        </span>
+      )}
+    </Link>
+  );
+}
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const user = useStore(app.store, (s) => s.user);
@@ -28,7 +45,13 @@ export function Shell({ children }: { children: ComponentChildren }) {
       <header class="topbar">
         <span class="brand">kon</span>
         <nav aria-label="Main">
-          {links.map(([label, href, prefix]) => (
+          {links.slice(0, USER_LINKS.length).map(([label, href, prefix]) => (
+            <Link key={href} href={href} aria-current={path.startsWith(prefix) ? "page" : undefined}>
+              {label}
+            </Link>
+          ))}
+          <InboxLink current={path === "/inbox"} />
+          {links.slice(USER_LINKS.length).map(([label, href, prefix]) => (
             <Link key={href} href={href} aria-current={path.startsWith(prefix) ? "page" : undefined}>
               {label}
             </Link>

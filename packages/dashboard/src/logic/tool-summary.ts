@@ -16,6 +16,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function summarizeToolInput(name: string, input: unknown): string {
   if (typeof input === "string") return oneLine(input);
   if (!isRecord(input)) return input === undefined || input === null ? "" : oneLine(JSON.stringify(input));
+  if (name === "AskUserQuestion" && Array.isArray(input.questions)) {
+    const first = input.questions.find((q): q is { question: string } => isRecord(q) && typeof q.question === "string");
+    if (first) return oneLine(input.questions.length > 1 ? `${first.question} (+${input.questions.length - 1} more)` : first.question);
+  }
   if (name === "TodoWrite" && Array.isArray(input.todos)) return `${input.todos.length} todo${input.todos.length === 1 ? "" : "s"}`;
   for (const key of PREFERRED_KEYS) {
     const value = input[key];

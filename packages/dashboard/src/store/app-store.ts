@@ -1,12 +1,15 @@
-import type { AgentSession, DashboardServerFrame, Kontask, TurnKind, User } from "@kon/protocol";
+import type { AgentSession, AnswerDecisionRequest, DashboardServerFrame, Decision, Kontask, TurnKind, User } from "@kon/protocol";
 import { AuthSession } from "../api/auth.ts";
 import { ApiClient } from "../api/client.ts";
 import { createApi, type Api, type KontaskFilters } from "../api/endpoints.ts";
-import { messageOf } from "../api/errors.ts";
+import { ApiFailure, messageOf } from "../api/errors.ts";
 import { LiveConnection, type ConnectionState } from "../live/connection.ts";
+import { Decision as DecisionSchema } from "../live/frame-schema.ts";
+import { applyDecisionToInbox, applyInboxRead, applyKontaskToInbox, emptyInbox, type InboxState } from "./inbox.ts";
 import { applyKontaskChange } from "./kontask-list.ts";
 import { applySessionChange, sortSessions } from "./session-list.ts";
 import {
+  applyDecisions,
   applyNewestPage,
   applyOlderPage,
   applyProgress,
@@ -45,6 +48,9 @@ export interface AppState {
   log: SessionLog | null;
   logError: string | null;
   kontasks: KontaskListState;
+  inbox: InboxState;
+  /** Decisions this page answered after someone else had: shown settled, with who did, until dismissed. */
+  answeredElsewhere: Readonly<Record<string, Decision>>;
 }
 
 const initialState: AppState = {
@@ -56,7 +62,19 @@ const initialState: AppState = {
   log: null,
   logError: null,
   kontasks: { filters: {}, list: [], nextCursor: null, loading: false, error: null },
+  inbox: emptyInbox,
+  answeredElsewhere: {},
 };
+
+/** The decision a 409 carries in its details (`{ decision }`, or the decision itself). */
+function decisionIn(details: unknown): Decision | null {
+  const wrapped = typeof details === "object" && details !== null && "decision" in details ? details.decision : details;
+  const parsed = DecisionSchema.safeParse(wrapped);
+  return parsed.success ? parsed.data : null;
+}
+
+/** How long kontask frames are gathered before the inbox is read again. */
+const INBOX_REREAD_MS = 300;
 
 /** The one store: fed by the API and by `/api/live`, read by every page. */
 export class App {
@@ -73,6 +91,7 @@ export class App {
     onSignedOut: () => this.auth.clear(),
   });
   private pendingReads = new Map<string, ReturnType<typeof setTimeout>>();
+  private inboxReread: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.auth.onChange((user) => {
@@ -105,6 +124,8 @@ export class App {
 
   private signedOut(): void {
     this.live.stop();
+    clearTimeout(this.inboxReread);
+    this.inboxReread = undefined;
     this.set(() => ({ ...initialState, auth: "signed-out" }));
   }
 
@@ -171,9 +192,13 @@ export class App {
     const { agent, sessionId } = log;
     const tracked = log.active?.turnId;
     try {
-      const [page] = await Promise.all([this.api.messages(agent, sessionId), this.loadSessions(agent)]);
+      const [page, decisions] = await Promise.all([
+        this.api.messages(agent, sessionId),
+        this.api.sessionDecisions(sessionId),
+        this.loadSessions(agent),
+      ]);
       if (!this.isOpen(agent, sessionId)) return;
-      this.updateLog((l) => applyNewestPage(l, page));
+      this.updateLog((l) => applyDecisions(applyNewestPage(l, page), decisions.decisions));
       const after = this.store.get().log;
       const turnIds = new Set([tracked, after?.session?.activeTurnId, after?.active?.turnId].filter((x): x is string => !!x));
       await Promise.all([...turnIds].map((id) => this.readTurn(agent, sessionId, id)));
@@ -271,11 +296,63 @@ export class App {
     }
   }
 
+  // ---- inbox and decisions ----
+
+  async loadInbox(): Promise<void> {
+    try {
+      const inbox = await this.api.inbox();
+      this.set((s) => ({ ...s, inbox: applyInboxRead(s.inbox, inbox) }));
+    } catch (error) {
+      this.set((s) => ({ ...s, inbox: { ...s.inbox, error: messageOf(error) } }));
+    }
+  }
+
+  private rereadInboxSoon(): void {
+    if (this.inboxReread !== undefined) return;
+    this.inboxReread = setTimeout(() => {
+      this.inboxReread = undefined;
+      void this.loadInbox();
+    }, INBOX_REREAD_MS);
+  }
+
+  /** A decision asked or settled (a frame, an answer's response, a 409's details): everywhere it shows. */
+  private applyDecision(decision: Decision): void {
+    this.set((s) => {
+      const inbox = applyDecisionToInbox(s.inbox, decision);
+      return inbox === s.inbox ? s : { ...s, inbox };
+    });
+    this.updateLog((l) => applyDecisions(l, [decision]));
+  }
+
+  /**
+   * Answers a decision. When someone else answered first (409), the decision as settled is shown
+   * in place with who answered; any other failure is thrown for the page to show where it happened.
+   */
+  async answerDecision(id: string, body: AnswerDecisionRequest): Promise<void> {
+    try {
+      this.applyDecision(await this.api.answerDecision(id, body));
+    } catch (error) {
+      if (!(error instanceof ApiFailure) || error.status !== 409) throw error;
+      const settled = decisionIn(error.details) ?? (await this.api.decision(id).catch(() => null));
+      if (!settled || settled.status === "pending") throw error;
+      this.applyDecision(settled);
+      this.set((s) => ({ ...s, answeredElsewhere: { ...s.answeredElsewhere, [id]: settled } }));
+    }
+  }
+
+  dismissAnsweredElsewhere(id: string): void {
+    this.set((s) => {
+      if (!(id in s.answeredElsewhere)) return s;
+      const { [id]: _gone, ...rest } = s.answeredElsewhere;
+      return { ...s, answeredElsewhere: rest };
+    });
+  }
+
   // ---- live frames ----
 
   /** After a dropped connection, a reload or a suspended tab: read back what frames may have been missed. */
   private async catchUp(): Promise<void> {
-    await this.refreshOpenSession();
+    await Promise.all([this.refreshOpenSession(), this.loadInbox()]);
     const open = this.store.get().log?.agent;
     const agents = Object.keys(this.store.get().sessions).filter((agent) => agent !== open);
     await Promise.all(agents.map((agent) => this.loadSessions(agent)));
@@ -303,13 +380,21 @@ export class App {
         return this.set((s) => (s.user && s.user.role !== frame.user.role ? { ...s, user: { ...s.user, role: frame.user.role } } : s));
       case "session":
         return this.applySessionFrame(frame.action, frame.session);
-      case "kontask":
-        return this.set((s) => {
+      case "kontask": {
+        let reread = false;
+        this.set((s) => {
           const list = applyKontaskChange(s.kontasks.list, s.kontasks.filters, frame.action, frame.kontask);
-          return list === s.kontasks.list ? s : { ...s, kontasks: { ...s.kontasks, list } };
+          const result = applyKontaskToInbox(s.inbox, frame.action, frame.kontask);
+          reread = result.reread;
+          if (list === s.kontasks.list && result.state === s.inbox) return s;
+          return { ...s, kontasks: { ...s.kontasks, list }, inbox: result.state };
         });
-      case "pong":
+        if (reread) this.rereadInboxSoon();
+        return;
+      }
       case "decision":
+        return this.applyDecision(frame.decision);
+      case "pong":
         return;
       case "error":
         console.warn("live stream error:", frame.error.message);

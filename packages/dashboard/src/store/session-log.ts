@@ -1,4 +1,5 @@
-import type { AgentSession, AgentTurn, Message, MessagePage, ToolCall, TurnStatus } from "@kon/protocol";
+import type { AgentSession, AgentTurn, Decision, Message, MessagePage, ToolCall, TurnStatus } from "@kon/protocol";
+import { putDecisions, type DecisionsByTurn } from "./decisions.ts";
 
 /** The turn queued or running in the open session, with the reply as streamed so far. */
 export interface ActiveTurn {
@@ -16,6 +17,8 @@ export interface SessionLog {
   messages: Message[];
   /** Tool calls by turn id, in the order they started. */
   toolCalls: Record<string, ToolCall[]>;
+  /** Tool approvals and agent questions by the turn that asked. */
+  decisions: DecisionsByTurn;
   olderCursor: string | null;
   active: ActiveTurn | null;
 }
@@ -38,7 +41,7 @@ function putToolCall(calls: Record<string, ToolCall[]>, call: ToolCall): Record<
 }
 
 export function emptyLog(agent: string, sessionId: string): SessionLog {
-  return { agent, sessionId, session: null, messages: [], toolCalls: {}, olderCursor: null, active: null };
+  return { agent, sessionId, session: null, messages: [], toolCalls: {}, decisions: {}, olderCursor: null, active: null };
 }
 
 /** The newest page, merged into what is already shown (a re-read after a reconnect keeps older pages). */
@@ -151,4 +154,21 @@ export function applySession(log: SessionLog, session: AgentSession): SessionLog
     next = applyTurnStatus(next, session.activeTurnId, session.state === "queued" ? "queued" : "running");
   }
   return next;
+}
+
+/** Decisions read from the API or sent by the socket; only this session's are kept. */
+export function applyDecisions(log: SessionLog, decisions: readonly Decision[]): SessionLog {
+  const mine = decisions.filter((d) => d.sessionId === log.sessionId);
+  if (mine.length === 0) return log;
+  const next = putDecisions(log.decisions, mine);
+  return next === log.decisions ? log : { ...log, decisions: next };
+}
+
+/** Pending decisions of turns the log shows nowhere (no reply loaded, not the active turn): shown at the end. */
+export function unplacedPending(decisions: DecisionsByTurn, messages: readonly Message[], activeTurnId: string | null): Decision[] {
+  const placed = new Set(messages.flatMap((m) => (m.role === "assistant" && m.turnId ? [m.turnId] : [])));
+  if (activeTurnId) placed.add(activeTurnId);
+  return Object.entries(decisions)
+    .filter(([turnId]) => !placed.has(turnId))
+    .flatMap(([, list]) => list.filter((d) => d.status === "pending"));
 }

@@ -13,10 +13,12 @@ export interface ClaudeArgsOptions {
 
 /**
  * The CLI's arguments for stream-json on both sides, with the model's output streamed as
- * `stream_event` lines (text deltas) while it writes, not only once per message.
+ * `stream_event` lines (text deltas) while it writes, not only once per message, and tool
+ * calls outside `--allowedTools` asked of konsole over stdio (`can_use_tool`).
  */
 export function buildClaudeArgs(options: ClaudeArgsOptions): string[] {
   const args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages"];
+  args.push("--permission-prompt-tool", "stdio");
   const { conversation } = options;
   args.push(
     conversation.kind === "resume"

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { parseClaudeLine, type ClaudeLine } from "@kon/protocol";
+import { buildInitializeRequest, parseClaudeLine, type ClaudeLine } from "@kon/protocol";
 import type { Logger } from "../logger.ts";
 import { waitAtMost } from "../wait-at-most.ts";
 import { readLines } from "./line-reader.ts";
@@ -29,6 +29,17 @@ const STDERR_TAIL_CHARS = 8_000;
 /** `tail` with `text` appended, cut to the last few thousand characters (stderr kept for error messages). */
 export function appendStderrTail(tail: string, text: string): string {
   return (tail + text).slice(-STDERR_TAIL_CHARS);
+}
+
+const INITIALIZE_REQUEST_PREFIX = "konsole_init_";
+
+/** The CLI's answer to konsole's own `initialize` (its commands, models, account): not the turn's to keep. */
+export function isInitializeAnswer(line: ClaudeLine): boolean {
+  return (
+    line.kind === "event" &&
+    line.event.type === "control_response" &&
+    (line.event.response.request_id ?? "").startsWith(INITIALIZE_REQUEST_PREFIX)
+  );
 }
 
 /** "was killed by SIGTERM" / "exited with code 1", for messages about a process that ended. */
@@ -92,6 +103,8 @@ export class ClaudeProcess {
       const line = parseClaudeLine(raw);
       for (const listener of [...this.lineListeners]) listener(line);
     });
+    // The control protocol starts with the host's `initialize`; only then does the CLI ask its tool permissions of us.
+    this.write(`${JSON.stringify(buildInitializeRequest(`${INITIALIZE_REQUEST_PREFIX}${this.id}`))}\n`);
   }
 
   onLine(listener: (line: ClaudeLine) => void): () => void {

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { ApiError, type HotStatus, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
+import { ApiError, type HotStatus, type PermissionAnswer, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
 import { INSTANCE_TAG_VAR, endTaggedProcesses } from "../claude/process-tag.ts";
 import { deleteTranscript, transcriptPath } from "../claude/transcript.ts";
 import { turnFromRow } from "../journal/turn-store.ts";
@@ -12,6 +12,7 @@ import type { SupervisorDeps } from "./deps.ts";
 import { revokeLeftoverTokens } from "./leftover-tokens.ts";
 import { SessionLanes } from "./session-lanes.ts";
 import { recoverAfterRestart } from "./startup-recovery.ts";
+import { PermissionGate } from "./permission-gate.ts";
 import { TurnControl } from "./turn-control.ts";
 import { failTurn } from "./turn-closer.ts";
 import { limitsOf, runTurn } from "./turn-runner.ts";
@@ -20,6 +21,7 @@ import { WaitingTurns } from "./waiting-turns.ts";
 interface ActiveTurn {
   sessionId: string;
   control: TurnControl;
+  permissions: PermissionGate;
   done: Promise<void>;
 }
 
@@ -84,9 +86,14 @@ export class Supervisor {
     const turn = turnFromRow(this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: params.mode, limits: limitsOf(params) }));
     this.deps.journal.append(turn.id, turn.sessionId, { type: "turn", turn });
     const control = new TurnControl(this.deps.config.stopGraceMs);
+    const permissions = new PermissionGate({
+      permissions: params.permissions,
+      journal: (payload) => this.deps.journal.append(turn.id, sessionId, payload),
+      logger: this.deps.logger.child({ turnId: turn.id, sessionId }),
+    });
     let finish = (): void => {};
     const done = new Promise<void>((resolve) => (finish = resolve));
-    this.active.set(turn.id, { sessionId, control, done });
+    this.active.set(turn.id, { sessionId, control, permissions, done });
     this.waiting.add(turn.id, params.userId);
     const started = () => this.waiting.remove(turn.id);
     this.lanes.enqueue({
@@ -97,7 +104,7 @@ export class Supervisor {
       owner: params.userId,
       run: async () => {
         try {
-          await runTurn(this.deps, { turnId: turn.id, sessionId, params, control, started }, this.hotPool);
+          await runTurn(this.deps, { turnId: turn.id, sessionId, params, control, permissions, started }, this.hotPool);
         } finally {
           started();
           this.active.delete(turn.id);
@@ -177,6 +184,14 @@ export class Supervisor {
       await this.waitForTurn(turnId);
     }
     return this.getTurn(turnId);
+  }
+
+  /** Writes an answer to a tool permission request the turn's process waits on (404 when none waits). */
+  answerPermission(turnId: string, requestId: string, answer: PermissionAnswer): void {
+    const turn = this.getTurn(turnId);
+    const active = this.active.get(turnId);
+    if (!active || isFinal(turn)) throw new ApiError("not_found", `Turn ${turnId} is not running; nothing waits for an answer`);
+    active.permissions.answer(requestId, answer);
   }
 
   /** Forgets the session's conversation so its next turn starts a new one; waits for turns queued before. */

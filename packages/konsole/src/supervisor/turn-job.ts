@@ -3,6 +3,7 @@ import type { Conversation } from "../claude/args.ts";
 import type { ClaudeProcess } from "../claude/claude-process.ts";
 import type { PromptOutcome } from "../claude/prompt-run.ts";
 import type { Logger } from "../logger.ts";
+import type { PermissionGate } from "./permission-gate.ts";
 import type { TurnControl } from "./turn-control.ts";
 
 /** One queued turn as the runner of either mode gets it. */
@@ -11,6 +12,8 @@ export interface TurnJob {
   sessionId: string;
   params: StartTurnParams;
   control: TurnControl;
+  /** Answers the CLI's tool permission requests of this turn. */
+  permissions: PermissionGate;
   /** The turn stops counting as waiting: it holds its lane and a process (or a slot for one). */
   started(): void;
 }

@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { buildUserMessage, type StartTurnParams, type TurnError } from "@kon/protocol";
 import { buildClaudeArgs, type Conversation } from "../claude/args.ts";
 import type { TurnLimits } from "../journal/turn-store.ts";
+import { isInitializeAnswer } from "../claude/claude-process.ts";
 import type { HotPool } from "../pool/hot-pool.ts";
 import { profileOfTurn } from "../pool/hot-profile.ts";
 import { HotLifeTooShortError } from "../pool/hot-spawn.ts";
@@ -25,7 +26,7 @@ function tokenTtlSec(params: StartTurnParams): number {
 /** Runs one queued turn to its end, cold or on a hot process: prompt, figures, journal. */
 export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool): Promise<void> {
   const { journal } = deps;
-  const { turnId, sessionId, params, control } = job;
+  const { turnId, sessionId, params, control, permissions } = job;
   const logger = deps.logger.child({ sessionId, turnId, mode: params.mode });
   // Set with the first process record: a memory-loss re-run keeps the turn's start.
   let startedAt: string | null = null;
@@ -44,6 +45,7 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
     writeFiles: (cwd) => writeWorkspaceFiles(cwd, params.files),
     recordProcess: (process, tokenId, conversation, cwd) => {
       job.started();
+      permissions.bind(process, cwd);
       startedAt ??= new Date().toISOString();
       updateTurn(deps, turnId, {
         status: "running",
@@ -57,7 +59,9 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
       logger.debug({ pid: process.pid, conversation }, "prompt written to claude");
     },
     onLine: (line) => {
-      journal.append(turnId, sessionId, { type: "claude", line });
+      // First, so a permission the rules decide is answered before anything is written down.
+      permissions.observe(line);
+      if (!isInitializeAnswer(line)) journal.append(turnId, sessionId, { type: "claude", line });
       budget?.observe(line);
     },
     onStderr: (text) => journal.append(turnId, sessionId, { type: "stderr", text }),
@@ -77,6 +81,7 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
     failTurn(deps, turnId, control.stopReason ? { code: control.stopReason, message: turnError.message } : turnError);
   } finally {
     clearTimeout(timer);
+    permissions.close();
     await Promise.allSettled(context.reaping);
     journal.forgetTurn(turnId);
   }

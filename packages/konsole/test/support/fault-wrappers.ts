@@ -6,10 +6,11 @@ import path from "node:path";
 import { resolveClaudeBin } from "../../src/claude/bin.ts";
 
 const scripts = {
-  /** Runs the real CLI on the first stdin line and drops its `result` line: it exits without one. */
+  /** Runs the real CLI on the first stdin lines (konsole's initialize, the prompt) and drops its `result` line: it exits without one. */
   "swallow-result": (real: string) => `#!/usr/bin/env bash
+IFS= read -r initialize
 IFS= read -r prompt
-printf '%s\\n' "$prompt" | '${real}' "$@" | grep --line-buffered -v '"type":"result"'
+printf '%s\\n%s\\n' "$initialize" "$prompt" | '${real}' "$@" | grep --line-buffered -v '"type":"result"'
 `,
   /** Passes the real CLI's output through and kills everything at its first assistant line. */
   "crash-mid-stream": (real: string) => `#!/usr/bin/env bash

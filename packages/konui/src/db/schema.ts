@@ -253,3 +253,56 @@ export const loginThrottle = sqliteTable("login_throttle", {
   lastAt: integer("last_at").notNull(),
   blockedUntil: integer("blocked_until").notNull().default(0),
 });
+
+/**
+ * Every question an agent asked a person (a tool approval, an AskUserQuestion), owned by
+ * DecisionStore. A pending one is settled exactly once, by a conditional update.
+ */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["tool", "question"] }).notNull(),
+    status: text("status", { enum: ["pending", "allowed", "denied", "expired", "cancelled"] }).notNull(),
+    agent: text("agent").notNull(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => agentSessions.id, { onDelete: "cascade" }),
+    turnId: text("turn_id").notNull(),
+    /** The session's owner. */
+    userId: text("user_id").notNull(),
+    /** The CLI's request_id, which konsole's answer route names. */
+    requestId: text("request_id").notNull(),
+    toolName: text("tool_name").notNull(),
+    toolUseId: text("tool_use_id"),
+    input: text("input", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** The CLI's permission_suggestions, for "always allow". */
+    suggestions: text("suggestions", { mode: "json" }).$type<unknown[]>().notNull(),
+    reason: text("reason"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    answeredAt: integer("answered_at"),
+    decidedBy: text("decided_by", { enum: ["person", "policy", "timeout", "system"] }),
+    answeredByUserId: text("answered_by_user_id"),
+    answeredByUsername: text("answered_by_username"),
+    answer: text("answer", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Allow rules an "always allow" granted; later turns of the session send them to konsole. */
+    grantedRules: text("granted_rules", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  },
+  (t) => [
+    uniqueIndex("decisions_turn_request").on(t.turnId, t.requestId),
+    index("decisions_created").on(t.createdAt, t.id),
+    index("decisions_pending").on(t.status, t.expiresAt),
+    index("decisions_session").on(t.sessionId, t.createdAt),
+  ],
+);
+
+/** Each agent's tool permission policy, owned by PolicyStore; an agent without a row runs on the defaults. */
+export const agentPolicies = sqliteTable("agent_policies", {
+  agent: text("agent").primaryKey(),
+  allow: text("allow", { mode: "json" }).$type<string[]>().notNull(),
+  deny: text("deny", { mode: "json" }).$type<string[]>().notNull(),
+  approvers: text("approvers", { mode: "json" }).$type<string[]>().notNull(),
+  timeoutSec: integer("timeout_sec").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -4,6 +4,7 @@ import {
   HotStatus,
   Turn,
   TurnAccepted,
+  type PermissionAnswer,
   type StartTurnRequest,
 } from "@kon/protocol";
 import type { z } from "zod";
@@ -19,6 +20,8 @@ export interface KonsoleApi {
   /** A session konsole never saw is fine. */
   deleteSession(sessionId: string): Promise<void>;
   hotStatus(): Promise<HotStatus>;
+  /** Writes an answer to the tool permission request `requestId` a running turn waits on; 404 when none waits. */
+  answerPermission(turnId: string, requestId: string, answer: PermissionAnswer): Promise<void>;
 }
 
 export interface KonsoleClientOptions {
@@ -87,5 +90,7 @@ export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
     deleteSession: async (sessionId) =>
       expectEmpty(await call("DELETE", `/sessions/${seg(sessionId)}`), "delete a session", true),
     hotStatus: async () => expect(await call("GET", "/hot/status"), HotStatus, "report hot status"),
+    answerPermission: async (turnId, requestId, answer) =>
+      expectEmpty(await call("POST", `/turns/${seg(turnId)}/permissions/${seg(requestId)}`, answer), "answer a permission request", false),
   };
 }

@@ -1,6 +1,7 @@
 import { KonsoleServerFrame, type JournalEntry, type KonsoleClientFrame } from "@kon/protocol";
 import WebSocket from "ws";
 import type { Db } from "../db/open.ts";
+import type { DecisionDesk } from "../decisions/decision-desk.ts";
 import type { Logger } from "../logger.ts";
 import type { TurnRecorder } from "../sessions/turn-recorder.ts";
 import { loadCursor, saveCursor } from "./cursor-store.ts";
@@ -13,6 +14,7 @@ export interface KonsoleConsumerOptions {
   db: Db;
   recorder: TurnRecorder;
   stream: TurnStream;
+  decisions: DecisionDesk;
   logger: Logger;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -138,9 +140,12 @@ export class KonsoleConsumer {
 
   private onEntry(entry: JournalEntry): void {
     if (entry.cursor <= this.lastCursor) return;
-    const { recorder, stream } = this.options;
+    const { recorder, stream, decisions } = this.options;
     if (entry.payload.type === "turn") {
       recorder.record(entry.payload.turn, (tx) => saveCursor(tx, entry.cursor));
+      decisions.turnChanged(entry.payload.turn);
+    } else if (entry.payload.type === "permission") {
+      decisions.record(entry, entry.payload.request, (tx) => saveCursor(tx, entry.cursor));
     } else {
       stream.observe(entry, (tx) => saveCursor(tx, entry.cursor));
     }

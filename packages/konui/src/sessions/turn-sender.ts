@@ -3,6 +3,7 @@ import path from "node:path";
 import { ApiError, type AgentTurn, type Message, type TurnKind } from "@kon/protocol";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
+import type { DecisionDesk } from "../decisions/decision-desk.ts";
 import { messages } from "../db/schema.ts";
 import type { KonsoleApi } from "../konsole/client.ts";
 import type { LiveHub } from "../live/hub.ts";
@@ -39,6 +40,7 @@ export interface TurnSenderDeps {
   partials: PartialReplies;
   guardrails: GuardrailStore;
   budgetBook: BudgetBook;
+  decisions: DecisionDesk;
   sessions: AgentSessionStore;
   hub: LiveHub;
   dataDir: string;
@@ -97,6 +99,7 @@ export class TurnSender {
         mode: "hot",
         requestId: row.id,
         ...(budget ? { budget } : {}),
+        permissions: this.deps.decisions.turnPermissions(session.agent, session.id),
       });
     } catch (err) {
       // konsole never took the turn: the message was not sent, so neither it nor its files are kept.

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ApiError, StartTurnRequest, type HotStatus, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
+import { ApiError, PermissionAnswer, StartTurnRequest, type HotStatus, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
 import type { KonsoleApi } from "../../src/konsole/client.ts";
 
 export interface TurnScript {
@@ -22,6 +22,9 @@ export class FakeKonsole implements KonsoleApi {
   readonly resets: string[] = [];
   readonly deletes: string[] = [];
   readonly interrupts: string[] = [];
+  /** Permission answers written, in order; `permissionWaiting` says whether a request still waits (else 404). */
+  readonly answers: { turnId: string; requestId: string; answer: PermissionAnswer }[] = [];
+  permissionWaiting: (turnId: string, requestId: string) => boolean = () => true;
   readonly claudeIds = new Map<string, string>();
   failWith: ApiError | undefined;
   /** Sessions /hot/status reports a live process for. */
@@ -121,6 +124,12 @@ export class FakeKonsole implements KonsoleApi {
   async deleteSession(sessionId: string): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.deletes.push(sessionId);
+  }
+
+  async answerPermission(turnId: string, requestId: string, answer: PermissionAnswer): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    if (!this.permissionWaiting(turnId, requestId)) throw new ApiError("not_found", `konsole: no permission request ${requestId} is waiting`);
+    this.answers.push({ turnId, requestId, answer: PermissionAnswer.parse(answer) });
   }
 
   async hotStatus(): Promise<HotStatus> {
