@@ -8,6 +8,7 @@ import { userRoutes } from "./auth/user-routes.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { API_CSP } from "./dashboard/security-headers.ts";
 import { limitBodies } from "./http/body-limit.ts";
+import { hostRoutes } from "./host/routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import type { AppEnv } from "./http/context.ts";
 import { konsoleRoutes } from "./konsole/routes.ts";
@@ -37,7 +38,8 @@ function buildRoutes(s: Services) {
     .route("/", sessionRoutes(s))
     .route("/", flagRoutes(s))
     .route("/", usageRoutes(s))
-    .route("/", konsoleRoutes(s));
+    .route("/", konsoleRoutes(s))
+    .route("/", hostRoutes(s));
 
   const app = new Hono()
     .use("*", async (c, next) => {

@@ -72,6 +72,7 @@ export async function start(config: Config = loadConfig(), options: StartOptions
     db: database.db,
     recorder: services.recorder,
     stream: new TurnStream({ db: database.db, toolCalls: services.toolCalls, partials: services.partials, hub: services.hub }),
+    host: services.hostFeed,
     logger: logger.child({ component: "consumer" }),
   });
   consumer.start();

@@ -9,6 +9,9 @@ import { UserStore } from "./auth/users.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/open.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
+import { HostAccess } from "./host/host-access.ts";
+import { HostAdoption } from "./host/host-adoption.ts";
+import { HostFeed } from "./host/host-feed.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
 import { clientAddressResolver } from "./http/client-address.ts";
@@ -66,6 +69,9 @@ export interface Services {
   sender: TurnSender;
   hub: LiveHub;
   usage: UsageReports;
+  hostAccess: HostAccess;
+  hostAdoption: HostAdoption;
+  hostFeed: HostFeed;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -79,6 +85,7 @@ export function createServices(deps: ServiceDeps): Services {
   const processTokens = new ProcessTokens(db, config.processTokenTtlSec, now);
   const refreshTokens = new RefreshTokens(db, config.refreshTokenTtlSec, now);
   const sessions = new AgentSessionStore(db, now);
+  const hostAccess = new HostAccess(db);
   const hotSessions = new HotSessions(konsole, logger.child({ component: "hot-sessions" }));
   const sessionFrames = new SessionFrames(hub, hotSessions);
   const toolCalls = new ToolCallStore(db, now);
@@ -125,5 +132,8 @@ export function createServices(deps: ServiceDeps): Services {
     sender,
     hub,
     usage: new UsageReports(db, now),
+    hostAccess,
+    hostFeed: new HostFeed(hub, hostAccess),
+    hostAdoption: new HostAdoption({ konsole, sessions, sessionFrames, config }),
   };
 }

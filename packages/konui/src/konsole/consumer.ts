@@ -1,6 +1,7 @@
 import { KonsoleServerFrame, type JournalEntry, type KonsoleClientFrame } from "@kon/protocol";
 import WebSocket from "ws";
 import type { Db } from "../db/open.ts";
+import type { HostFeed } from "../host/host-feed.ts";
 import type { Logger } from "../logger.ts";
 import type { TurnRecorder } from "../sessions/turn-recorder.ts";
 import { loadCursor, saveCursor } from "./cursor-store.ts";
@@ -13,6 +14,8 @@ export interface KonsoleConsumerOptions {
   db: Db;
   recorder: TurnRecorder;
   stream: TurnStream;
+  /** Where the host observer's entries go (as `host` frames). */
+  host: HostFeed;
   logger: Logger;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -138,9 +141,12 @@ export class KonsoleConsumer {
 
   private onEntry(entry: JournalEntry): void {
     if (entry.cursor <= this.lastCursor) return;
-    const { recorder, stream } = this.options;
+    const { recorder, stream, db, host } = this.options;
     if (entry.payload.type === "turn") {
       recorder.record(entry.payload.turn, (tx) => saveCursor(tx, entry.cursor));
+    } else if (entry.payload.type === "observer") {
+      db.transaction((tx) => saveCursor(tx, entry.cursor));
+      host.observe(entry.payload.event);
     } else {
       stream.observe(entry, (tx) => saveCursor(tx, entry.cursor));
     }

@@ -11,6 +11,7 @@ export function consumerOf(h: Harness, stub: KonsoleWsStub): KonsoleConsumer {
     db: h.database.db,
     recorder: h.services.recorder,
     stream: new TurnStream({ db: h.database.db, toolCalls: h.services.toolCalls, partials: h.services.partials, hub: h.services.hub }),
+    host: h.services.hostFeed,
     logger: silentLogger,
     initialBackoffMs: 20,
     maxBackoffMs: 100,
