@@ -12,6 +12,7 @@ const ui = useBrowserStack({ scenario: () => plainText("OK") });
 const PAGES: { path: string; role?: "table" | "spinbutton" | "checkbox" }[] = [
   { path: "/sessions/claude" },
   { path: "/kontasks" },
+  { path: "/host" },
   { path: "/admin/pool" },
   { path: "/admin/guardrails?agent=claude", role: "spinbutton" },
   { path: "/admin/flags" },

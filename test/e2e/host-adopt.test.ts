@@ -10,6 +10,7 @@ import { createClaudeHome, transcriptPathIn, type ClaudeHome } from "../support/
 import { DashboardStream } from "../support/dashboard-stream.ts";
 import { conversationRequests, memory, userPrompts } from "../support/messages-api.ts";
 import { runClaudeTurn } from "../support/run-claude.ts";
+import { oneMoreApiMessage } from "../support/transcript-lines.ts";
 import { eventually, startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
@@ -23,20 +24,6 @@ afterAll(async () => {
   await stack?.stop();
   await terminalHome?.cleanup();
 }, 60_000);
-
-/** Another copy of the assistant line with usage, as a new API message (new ids): one more message to count. */
-function oneMoreMessage(transcript: string): string {
-  const line = readFileSync(transcript, "utf8")
-    .split("\n")
-    .findLast((l) => l.includes('"type":"assistant"') && l.includes('"usage"'));
-  if (!line) throw new Error("the transcript has no assistant line");
-  const record = JSON.parse(line) as { uuid: string; requestId?: string; timestamp: string; message: { id: string } };
-  record.uuid = randomUUID();
-  record.requestId = `req_${randomUUID()}`;
-  record.message.id = `msg_${randomUUID()}`;
-  record.timestamp = new Date().toISOString();
-  return `${JSON.stringify(record)}\n`;
-}
 
 const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
@@ -66,7 +53,7 @@ describe("host sessions and Continue here", () => {
     const live = await DashboardStream.open(stack.konui.url, stack.token);
     try {
       await live.until((f) => f.type === "hello");
-      appendFileSync(transcript, oneMoreMessage(transcript));
+      appendFileSync(transcript, oneMoreApiMessage(transcript));
       const frame = await live.until(
         (f) => f.type === "host" && f.event.kind === "session" && f.event.session.id === claudeSessionId && f.event.session.usage.messages > seen.usage.messages,
       );

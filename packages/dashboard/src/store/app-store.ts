@@ -1,9 +1,10 @@
-import type { AgentSession, DashboardServerFrame, Kontask, TurnKind, User } from "@kon/protocol";
+import type { AgentSession, DashboardServerFrame, Kontask, ObservedSession, ObserverEvent, TurnKind, User } from "@kon/protocol";
 import { AuthSession } from "../api/auth.ts";
 import { ApiClient } from "../api/client.ts";
 import { createApi, type Api, type KontaskFilters } from "../api/endpoints.ts";
 import { messageOf } from "../api/errors.ts";
 import { LiveConnection, type ConnectionState } from "../live/connection.ts";
+import { applyHostSession, type HostFilter } from "./host-list.ts";
 import { applyKontaskChange } from "./kontask-list.ts";
 import { applySessionChange, sortSessions } from "./session-list.ts";
 import {
@@ -35,6 +36,17 @@ export interface KontaskListState {
   error: string | null;
 }
 
+export interface HostState {
+  filter: HostFilter;
+  list: readonly ObservedSession[] | null;
+  total: number;
+  error: string | null;
+  /** Counts `host` frames: views of totals and blocks read again when it moves. */
+  revision: number;
+  /** Per session id, the `host` frames about it: its detail view reads again when it moves. */
+  versions: Readonly<Record<string, number>>;
+}
+
 export interface AppState {
   auth: "checking" | "signed-out" | "signed-in";
   /** Why the page could not tell whether the person is still logged in. */
@@ -45,6 +57,7 @@ export interface AppState {
   log: SessionLog | null;
   logError: string | null;
   kontasks: KontaskListState;
+  host: HostState;
 }
 
 const initialState: AppState = {
@@ -56,7 +69,10 @@ const initialState: AppState = {
   log: null,
   logError: null,
   kontasks: { filters: {}, list: [], nextCursor: null, loading: false, error: null },
+  host: { filter: "active", list: null, total: 0, error: null, revision: 0, versions: {} },
 };
+
+const HOST_PAGE_SIZE = 100;
 
 /** The one store: fed by the API and by `/api/live`, read by every page. */
 export class App {
@@ -261,6 +277,39 @@ export class App {
     }
   }
 
+  // ---- host sessions ----
+
+  async loadHostSessions(filter: HostFilter): Promise<void> {
+    this.set((s) => ({ ...s, host: { ...s.host, filter, list: s.host.filter === filter ? s.host.list : null, error: null } }));
+    try {
+      const page = await this.api.hostSessions({ active: filter === "active" ? "true" : undefined, limit: HOST_PAGE_SIZE });
+      this.set((s) => (s.host.filter !== filter ? s : { ...s, host: { ...s.host, list: page.sessions, total: page.total, error: null } }));
+    } catch (error) {
+      this.set((s) => (s.host.filter !== filter ? s : { ...s, host: { ...s.host, error: messageOf(error) } }));
+    }
+  }
+
+  /** "Continue here": a new agent session that resumes the host session; resolves to it. */
+  async adoptHostSession(id: string): Promise<AgentSession> {
+    const session = await this.api.adoptHostSession(id);
+    this.applySessionFrame("created", session);
+    return session;
+  }
+
+  private applyHostEvent(event: ObserverEvent): void {
+    if (event.kind === "sessions") {
+      this.set((s) => ({ ...s, host: { ...s.host, revision: s.host.revision + 1 } }));
+      if (this.store.get().host.list) void this.loadHostSessions(this.store.get().host.filter);
+      return;
+    }
+    const { session } = event;
+    this.set((s) => {
+      const list = s.host.list ? applyHostSession(s.host.list, s.host.filter, session) : null;
+      const versions = { ...s.host.versions, [session.id]: (s.host.versions[session.id] ?? 0) + 1 };
+      return { ...s, host: { ...s.host, list, revision: s.host.revision + 1, versions } };
+    });
+  }
+
   // ---- live frames ----
 
   /** After a dropped connection, a reload or a suspended tab: read back what frames may have been missed. */
@@ -271,6 +320,11 @@ export class App {
     await Promise.all(agents.map((agent) => this.loadSessions(agent)));
     const { filters } = this.store.get().kontasks;
     if (this.store.get().kontasks.list.length > 0) await this.loadKontasks(filters);
+    const host = this.store.get().host;
+    if (host.list) {
+      await this.loadHostSessions(host.filter);
+      this.set((s) => ({ ...s, host: { ...s.host, revision: s.host.revision + 1 } }));
+    }
   }
 
   private applySessionFrame(action: "created" | "updated" | "deleted", session: AgentSession): void {
@@ -298,6 +352,9 @@ export class App {
           const list = applyKontaskChange(s.kontasks.list, s.kontasks.filters, frame.action, frame.kontask);
           return list === s.kontasks.list ? s : { ...s, kontasks: { ...s.kontasks, list } };
         });
+      case "host":
+        return this.applyHostEvent(frame.event);
+      case "decision":
       case "pong":
         return;
       case "error":
