@@ -1,11 +1,10 @@
 import type { ObservedUsageReport } from "@kon/protocol";
 import { formatCost, formatCount } from "../logic/format.ts";
 import { tokenTotal } from "../logic/host.ts";
-import { EmptyState } from "./empty-state.tsx";
 
 /** Usage rows (per project or per day) as a table, most recent or most costly first as given. */
 export function HostTotals({ caption, keyLabel, report }: { caption: string; keyLabel: string; report: ObservedUsageReport }) {
-  if (report.rows.length === 0) return <EmptyState>{caption}: no usage yet.</EmptyState>;
+  if (report.rows.length === 0) return <p class="muted">{caption}: no usage yet.</p>;
   return (
     <div class="table-wrap">
       <table>

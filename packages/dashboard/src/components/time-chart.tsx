@@ -25,7 +25,8 @@ export function TimeChart({ title, xs, series, format }: TimeChartProps) {
       title,
       width: Math.max(280, el.clientWidth),
       height: 240,
-      scales: { x: { time: true } },
+      // One point (or all in one instant) would otherwise stretch the axis over years.
+      scales: { x: { time: true, range: (_u, min, max) => (max - min < 3600 ? [min - 3600, max + 3600] : [min, max]) } },
       axes: [
         { stroke: axisColor, grid: { stroke: gridColor } },
         { stroke: axisColor, grid: { stroke: gridColor }, values: (_u, splits) => splits.map(format), size: 70 },

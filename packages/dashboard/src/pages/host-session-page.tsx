@@ -39,7 +39,7 @@ function Figures({ session }: { session: ObservedSessionDetail }) {
 }
 
 function CountTable({ caption, head, rows }: { caption: string; head: [string, string]; rows: [string, number][] }) {
-  if (rows.length === 0) return <EmptyState>{caption}: none.</EmptyState>;
+  if (rows.length === 0) return <p class="muted">{caption}: none.</p>;
   return (
     <div class="table-wrap">
       <table>
