@@ -21,12 +21,14 @@ export function TimeChart({ title, xs, series, format }: TimeChartProps) {
     const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
     const axisColor = dark ? "#c9ccd2" : "#3b4048";
     const gridColor = dark ? "#ffffff18" : "#00000014";
+    const first = xs[0];
+    const last = xs.at(-1) ?? 0;
     const opts: uPlot.Options = {
       title,
       width: Math.max(280, el.clientWidth),
       height: 240,
-      // One point (or all in one instant) would otherwise stretch the axis over years.
-      scales: { x: { time: true, range: (_u, min, max) => (max - min < 3600 ? [min - 3600, max + 3600] : [min, max]) } },
+      // uPlot widens a single instant by 86400 / 1e-3 s (years): an hour either side instead.
+      scales: { x: { time: true, range: (_u, min, max) => (first !== undefined && last - first < 3600 ? [first - 3600, last + 3600] : [min, max]) } },
       axes: [
         { stroke: axisColor, grid: { stroke: gridColor } },
         { stroke: axisColor, grid: { stroke: gridColor }, values: (_u, splits) => splits.map(format), size: 70 },
