@@ -57,8 +57,11 @@ interface ObserverFigures {
   append: { rounds: number; p50Ms: number; p99Ms: number; maxMs: number; perAppend: Record<string, number> };
 }
 
+// konsole runs with these Node flags wherever it is deployed (scripts/services.mjs, Dockerfile).
+const KONSOLE_NODE_FLAGS = ["--max-semi-space-size=2"];
+
 const observe = async (dir: string, rounds: number) => {
-  const result = await run(["--import", "tsx", path.join(here, "support", "observer-child.ts"), dir, String(rounds)], { LOG_LEVEL: "silent" });
+  const result = await run([...KONSOLE_NODE_FLAGS, "--import", "tsx", path.join(here, "support", "observer-child.ts"), dir, String(rounds)], { LOG_LEVEL: "silent" });
   return { ...result, figures: JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}") as ObserverFigures };
 };
 

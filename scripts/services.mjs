@@ -31,8 +31,16 @@ function serviceToken() {
 }
 
 /** konsole or konui, run from source. */
+/**
+ * konsole's Node flags: a 2 MB young generation keeps the observer's peak RSS flat while it
+ * parses a large history (V8 otherwise grows it to 16 MB per semi-space and keeps the pages).
+ * The Dockerfile and `bench/observer-index.ts` run konsole with the same.
+ */
+export const KONSOLE_NODE_FLAGS = ["--max-semi-space-size=2"];
+
 export function service(name) {
-  return { name, args: ["--import", "tsx", path.join(root, "packages", name, "src", "main.ts")], cwd: root };
+  const flags = name === "konsole" ? KONSOLE_NODE_FLAGS : [];
+  return { name, args: [...flags, "--import", "tsx", path.join(root, "packages", name, "src", "main.ts")], cwd: root };
 }
 
 /**

@@ -14,6 +14,7 @@ const PAGES: { path: string; role?: "table" | "spinbutton" | "checkbox" | "textb
   { path: "/kontasks" },
   { path: "/inbox" },
   { path: "/admin/policy?agent=claude", role: "textbox" },
+  { path: "/host" },
   { path: "/admin/pool" },
   { path: "/admin/guardrails?agent=claude", role: "spinbutton" },
   { path: "/admin/flags" },

@@ -5,6 +5,7 @@ import { Link } from "./components/link.tsx";
 import { PageBoundary } from "./components/page-boundary.tsx";
 import { Shell } from "./components/shell.tsx";
 import { InboxPage } from "./pages/inbox-page.tsx";
+import { HostPage } from "./pages/host-page.tsx";
 import { KontasksPage } from "./pages/kontasks-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { SessionPage } from "./pages/session-page.tsx";
@@ -13,6 +14,7 @@ import { match, navigate, route } from "./router.ts";
 import { useStore } from "./store/use-store.ts";
 
 const KontaskPage = lazyPage<{ id: string }>(() => import("./pages/kontask-page.tsx"));
+const HostSessionPage = lazyPage<{ id: string }>(() => import("./pages/host-session-page.tsx"));
 const PoolPage = lazyPage(() => import("./pages/admin/pool-page.tsx"));
 const GuardrailsPage = lazyPage(() => import("./pages/admin/guardrails-page.tsx"));
 const BudgetsPage = lazyPage(() => import("./pages/admin/budgets-page.tsx"));
@@ -45,6 +47,8 @@ function Page({ path, isAdmin }: { path: string; isAdmin: boolean }) {
   if (path === "/kontasks") return <KontasksPage />;
   if (path === "/inbox") return <InboxPage />;
   if ((params = match("/kontasks/:id", path))) return <KontaskPage id={params.id ?? ""} />;
+  if (path === "/host") return <HostPage />;
+  if ((params = match("/host/:id", path))) return <HostSessionPage id={params.id ?? ""} />;
   if ((params = match("/admin/:page", path))) {
     const AdminPage = ADMIN_PAGES[params.page as keyof typeof ADMIN_PAGES];
     if (AdminPage && isAdmin) return <AdminPage />;

@@ -1,5 +1,6 @@
 import { upgradeWebSocket } from "@hono/node-server";
 import {
+  AdoptConversationRequest,
   ApiError,
   HotConfigRequest,
   PermissionAnswer,
@@ -113,6 +114,12 @@ export function createApp({ config, supervisor, journal, logger, observer, bus, 
     })
     .get("/sessions/:sessionId", (c) => c.json(supervisor.getSession(sessionIdOf(c)), 200))
     .get("/sessions/:sessionId/turns", (c) => c.json({ turns: supervisor.listTurns(sessionIdOf(c)) }, 200))
+    .post("/sessions/:sessionId/adopt", async (c) => {
+      const sessionId = sessionIdOf(c);
+      const request = parseWith(AdoptConversationRequest, await jsonBody(c), "adopt request");
+      const knownFiles = observer.queries.transcriptFiles(request.claudeSessionId);
+      return c.json(await supervisor.adoptConversation(sessionId, request, knownFiles), 201);
+    })
     .post("/sessions/:sessionId/reset", async (c) => c.json(await supervisor.resetSession(sessionIdOf(c)), 200))
     .delete("/sessions/:sessionId", async (c) => {
       await supervisor.endSession(sessionIdOf(c));

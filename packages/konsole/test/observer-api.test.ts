@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -143,6 +143,47 @@ describe("GET /observer/usage and /observer/blocks", () => {
     expect(active[0]?.projection?.totalTokens).toBeGreaterThanOrEqual(1115 + 15 * 2);
     expect(blocks[0]).toMatchObject({ start: "2026-09-01T09:00:00.000Z", isActive: false, usage: { messages: 2 } });
     expect(blocks.some((block) => block.isGap)).toBe(true);
+  });
+});
+
+describe("sessions=: one person's view", () => {
+  it("narrows the list, usage and blocks to the named conversations", async () => {
+    const narrowed = await page(`?sessions=${IDLE},${OLD}`);
+    expect(narrowed.sessions.map((s) => s.id)).toEqual([IDLE, OLD]);
+    const usage = ObservedUsageReport.parse((await observing.get(`/observer/usage?groupBy=session&sessions=${OLD}`)).body);
+    expect(usage.rows.map((row) => row.key)).toEqual([OLD]);
+    const { blocks } = UsageBlocksReport.parse((await observing.get(`/observer/blocks?sessions=${IDLE}`)).body);
+    expect(blocks.filter((b) => !b.isGap).reduce((n, b) => n + b.usage.messages, 0)).toBe(1);
+    expect((await observing.get(`/observer/sessions?sessions=not%20an%20id`)).status).toBe(400);
+  });
+});
+
+describe("POST /sessions/:id/adopt", () => {
+  const adopt = (sessionId: string, body: unknown) =>
+    fetch(`${observing.konsole.url}/sessions/${sessionId}/adopt`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${OBSERVER_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  it("copies a transcript seen elsewhere into konsole's config dir and binds the session to it, once", async () => {
+    const cwd = path.join(root, "adopted-cwd");
+    const original = readFileSync(transcript("-work-alpha", IDLE), "utf8");
+    const res = await adopt("adopted-1", { claudeSessionId: IDLE, cwd });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ id: "adopted-1", claudeSessionId: IDLE, cwd, hot: false });
+    const copy = path.join(observing.dataDir, "home", ".claude", "projects", cwd.replace(/[^a-zA-Z0-9]/g, "-"), `${IDLE}.jsonl`);
+    expect(readFileSync(copy, "utf8")).toBe(original);
+    expect(readFileSync(transcript("-work-alpha", IDLE), "utf8")).toBe(original);
+    const again = await adopt("adopted-1", { claudeSessionId: OLD, cwd });
+    expect(again.status).toBe(409);
+    expect(ErrorBody.safeParse(await again.json()).success).toBe(true);
+  });
+
+  it("is a 404 for a conversation it has no transcript of, and a 400 for a bad body", async () => {
+    expect((await adopt("adopted-2", { claudeSessionId: "dddddddd-0000-4000-8000-000000000004", cwd: root })).status).toBe(404);
+    expect((await adopt("adopted-2", { claudeSessionId: IDLE, cwd: "relative/dir" })).status).toBe(400);
+    expect((await adopt("adopted-2", { claudeSessionId: "../../etc", cwd: root })).status).toBe(400);
   });
 });
 

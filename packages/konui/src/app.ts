@@ -10,6 +10,7 @@ import { policyRoutes } from "./decisions/policy-routes.ts";
 import { decisionRoutes } from "./decisions/routes.ts";
 import { API_CSP } from "./dashboard/security-headers.ts";
 import { limitBodies } from "./http/body-limit.ts";
+import { hostRoutes } from "./host/routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { requestIds } from "./http/request-context.ts";
 import type { AppEnv } from "./http/context.ts";
@@ -45,7 +46,8 @@ function buildRoutes(s: Services) {
     .route("/", budgetRoutes(s))
     .route("/", decisionRoutes(s))
     .route("/", policyRoutes(s))
-    .route("/", konsoleRoutes(s));
+    .route("/", konsoleRoutes(s))
+    .route("/", hostRoutes(s));
 
   const app = new Hono()
     .use("*", requestIds())

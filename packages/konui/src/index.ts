@@ -73,6 +73,7 @@ export async function start(config: Config = loadConfig(), options: StartOptions
     recorder: services.recorder,
     stream: new TurnStream({ db: database.db, toolCalls: services.toolCalls, partials: services.partials, hub: services.hub }),
     decisions: services.decisions,
+    host: services.hostFeed,
     logger: logger.child({ component: "consumer" }),
   });
   consumer.start();

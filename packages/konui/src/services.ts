@@ -16,6 +16,9 @@ import { DecisionDesk } from "./decisions/decision-desk.ts";
 import { DecisionStore } from "./decisions/decision-store.ts";
 import { PolicyStore } from "./decisions/policy-store.ts";
 import type { KonsoleApi } from "./konsole/client.ts";
+import { HostAccess } from "./host/host-access.ts";
+import { HostAdoption } from "./host/host-adoption.ts";
+import { HostFeed } from "./host/host-feed.ts";
 import { HotSessions } from "./konsole/hot-sessions.ts";
 import { KontaskStore } from "./kontasks/store.ts";
 import { clientAddressResolver } from "./http/client-address.ts";
@@ -83,6 +86,9 @@ export interface Services {
   policies: PolicyStore;
   decisionStore: DecisionStore;
   decisions: DecisionDesk;
+  hostAccess: HostAccess;
+  hostAdoption: HostAdoption;
+  hostFeed: HostFeed;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -99,6 +105,7 @@ export function createServices(deps: ServiceDeps): Services {
   const ledger = new SpendingLedger(db);
   const budgetBook = new BudgetBook(budgets, ledger, now);
   const sessions = new AgentSessionStore(db, now, (row) => budgetBook.tightest({ sessionId: row.id, userId: row.userId, agent: row.agent }));
+  const hostAccess = new HostAccess(db);
   const hotSessions = new HotSessions(konsole, logger.child({ component: "hot-sessions" }));
   const sessionFrames = new SessionFrames(hub, hotSessions);
   const toolCalls = new ToolCallStore(db, now);
@@ -168,5 +175,8 @@ export function createServices(deps: ServiceDeps): Services {
     policies,
     decisionStore,
     decisions,
+    hostAccess,
+    hostFeed: new HostFeed(hub, hostAccess),
+    hostAdoption: new HostAdoption({ konsole, sessions, sessionFrames, config }),
   };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Decision } from "./decisions.ts";
 import { ErrorBody } from "./errors.ts";
 import { BudgetName, DEFAULT_MAX_TURNS, MaxTurns, SessionId, TokenCounts, TurnError, TurnId, TurnStatus } from "./konsole.ts";
+import { ObserverEvent } from "./observer.ts";
 
 // The konui API: what browsers, curl users, Claude processes and konsole send to the gateway.
 
@@ -275,6 +276,12 @@ export type AgentSession = z.infer<typeof AgentSession>;
 
 export const CreateAgentSessionRequest = z.object({ title: z.string().min(1).max(200).optional() });
 export type CreateAgentSessionRequest = z.infer<typeof CreateAgentSessionRequest>;
+
+/** `POST /api/host/sessions/:id/adopt`: a new agent session that continues a host session. */
+export const AdoptHostSessionRequest = z
+  .object({ agent: AgentName.default("claude"), title: z.string().min(1).max(200).optional() })
+  .strict();
+export type AdoptHostSessionRequest = z.input<typeof AdoptHostSessionRequest>;
 
 /** `PATCH /api/agents/:name/sessions/:id`: rename (null clears the title). */
 export const UpdateAgentSessionRequest = z.object({ title: z.string().trim().min(1).max(200).nullable() });
@@ -571,6 +578,8 @@ export const DashboardServerFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("kontask"), action: z.enum(["created", "updated", "deleted"]), kontask: Kontask }),
   /** A decision was asked or settled: sent to everyone who may answer it. */
   z.object({ type: z.literal("decision"), action: z.enum(["created", "updated"]), decision: Decision }),
+  /** The host observer saw a session change (or, for `sessions`, many: read the list again). */
+  z.object({ type: z.literal("host"), event: ObserverEvent }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), error: ErrorBody.shape.error }),
 ]);

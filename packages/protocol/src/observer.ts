@@ -76,7 +76,17 @@ const Instant = z
   })
   .transform((value) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value).toISOString());
 
-export const ObserverSessionsQuery = z.object({
+/** The most Claude session ids one `sessions` filter names (it travels in a URL). */
+export const MAX_SESSION_FILTER = 300;
+/** Comma-separated Claude session ids: only these sessions count (konui narrows a plain user's view with it). */
+const SessionFilter = z
+  .string()
+  .max(MAX_SESSION_FILTER * 41)
+  .transform((value) => value.split(",").filter((id) => id.length > 0))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "Claude session ids")).max(MAX_SESSION_FILTER));
+
+/** `/api/host/sessions` (konui) takes these; konsole's `/observer/sessions` also `sessions`. */
+export const HostSessionsQuery = z.object({
   /** `true`: running or idle only; `false`: ended only. */
   active: flag.optional(),
   project: z.string().min(1).max(4096).optional(),
@@ -85,6 +95,9 @@ export const ObserverSessionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 }).strict();
+export type HostSessionsQuery = z.input<typeof HostSessionsQuery>;
+
+export const ObserverSessionsQuery = HostSessionsQuery.extend({ sessions: SessionFilter.optional() }).strict();
 export type ObserverSessionsQuery = z.input<typeof ObserverSessionsQuery>;
 
 export const ObservedSessionPage = z.object({
@@ -98,7 +111,7 @@ export type ObservedSessionPage = z.infer<typeof ObservedSessionPage>;
 export const ObserverUsageGroup = z.enum(["hour", "day", "project", "model", "session"]);
 export type ObserverUsageGroup = z.infer<typeof ObserverUsageGroup>;
 
-export const ObserverUsageQuery = z
+const UsageQueryFields = z
   .object({
     groupBy: ObserverUsageGroup.default("day"),
     since: Instant.optional(),
@@ -108,11 +121,18 @@ export const ObserverUsageQuery = z
     model: z.string().min(1).max(200).optional(),
     session: z.string().min(1).max(200).optional(),
   })
-  .strict()
-  .refine((query) => !query.since || !query.until || query.since < query.until, {
+  .strict();
+const sinceBeforeUntil = <S extends z.ZodType<{ since?: string; until?: string }>>(schema: S) =>
+  schema.refine((query) => !query.since || !query.until || query.since < query.until, {
     message: "since must be before until",
     path: ["until"],
   });
+
+/** `/api/host/usage` (konui). */
+export const HostUsageQuery = sinceBeforeUntil(UsageQueryFields);
+export type HostUsageQuery = z.input<typeof HostUsageQuery>;
+
+export const ObserverUsageQuery = sinceBeforeUntil(UsageQueryFields.extend({ sessions: SessionFilter.optional() }).strict());
 export type ObserverUsageQuery = z.input<typeof ObserverUsageQuery>;
 
 export const ObservedUsageReport = z.object({
@@ -124,7 +144,11 @@ export const ObservedUsageReport = z.object({
 });
 export type ObservedUsageReport = z.infer<typeof ObservedUsageReport>;
 
-export const ObserverBlocksQuery = z.object({ since: Instant.optional() }).strict();
+/** `/api/host/blocks` (konui). */
+export const HostBlocksQuery = z.object({ since: Instant.optional() }).strict();
+export type HostBlocksQuery = z.input<typeof HostBlocksQuery>;
+
+export const ObserverBlocksQuery = HostBlocksQuery.extend({ sessions: SessionFilter.optional() }).strict();
 export type ObserverBlocksQuery = z.input<typeof ObserverBlocksQuery>;
 
 /** A 5-hour usage window as `ccusage blocks` shows it: starts at the hour of its first message. */
@@ -170,3 +194,10 @@ export type ObserverEvent = z.infer<typeof ObserverEvent>;
 /** Journal entries of the observer carry this turn id and session id (they belong to no turn). */
 export const OBSERVER_JOURNAL_TURN_ID = "00000000-0000-0000-0000-000000000000";
 export const OBSERVER_JOURNAL_SESSION_ID = "observer";
+
+/** konsole `POST /sessions/:sessionId/adopt`: the session continues this Claude conversation, run in `cwd`. */
+export const AdoptConversationRequest = z.object({
+  claudeSessionId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "a Claude session id"),
+  cwd: z.string().min(1).max(4096),
+});
+export type AdoptConversationRequest = z.infer<typeof AdoptConversationRequest>;

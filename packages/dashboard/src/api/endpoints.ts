@@ -12,6 +12,9 @@ import type {
   FeatureFlagList,
   FeatureFlagName,
   Guardrails,
+  HostBlocksQuery,
+  HostSessionsQuery,
+  HostUsageQuery,
   HotStatus,
   Inbox,
   Kontask,
@@ -19,6 +22,11 @@ import type {
   MessagePage,
   PolicyDryRunRequest,
   PolicyVerdict,
+  ObservedSessionDetail,
+  ObservedSessionPage,
+  ObservedUsageReport,
+  ObserverStatus,
+  UsageBlocksReport,
   SendMessageAccepted,
   SessionStats,
   SetFeatureFlagRequest,
@@ -31,7 +39,11 @@ import type {
   User,
   UserList,
 } from "@kon/protocol";
+import type { z } from "zod";
 import type { ApiClient } from "./client.ts";
+
+/** A query as the server reads it (numbers as numbers); every field optional. */
+type QueryOf<S extends z.ZodType> = Partial<z.output<S>>;
 
 export interface KontaskFilters {
   status?: string;
@@ -95,6 +107,13 @@ export function createApi(client: ApiClient) {
     budgets: () => client.get<Budgets>("/api/budgets"),
     setBudgets: (body: UpdateBudgetsRequest) => client.put<Budgets>("/api/budgets", body),
     usage: (since?: string, until?: string) => client.get<UsageReport>("/api/usage", { since, until }),
+
+    hostSessions: (query: QueryOf<typeof HostSessionsQuery>) => client.get<ObservedSessionPage>("/api/host/sessions", { ...query }),
+    hostSession: (id: string) => client.get<ObservedSessionDetail>(`/api/host/sessions/${encodeURIComponent(id)}`),
+    hostUsage: (query: QueryOf<typeof HostUsageQuery>) => client.get<ObservedUsageReport>("/api/host/usage", { ...query }),
+    hostBlocks: (query: QueryOf<typeof HostBlocksQuery>) => client.get<UsageBlocksReport>("/api/host/blocks", { ...query }),
+    hostStatus: () => client.get<ObserverStatus>("/api/host/status"),
+    adoptHostSession: (id: string) => client.post<AgentSession>(`/api/host/sessions/${encodeURIComponent(id)}/adopt`, { agent: "claude" }),
   };
 }
 

@@ -9,6 +9,7 @@ import { Link } from "./link.tsx";
 const USER_LINKS = [
   ["Sessions", "/sessions/claude", "/sessions"],
   ["Kontasks", "/kontasks", "/kontasks"],
+  ["Host", "/host", "/host"],
 ] as const;
 const ADMIN_LINKS = [
   ["Policy", "/admin/policy"],

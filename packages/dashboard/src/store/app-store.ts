@@ -1,4 +1,4 @@
-import type { AgentSession, AnswerDecisionRequest, DashboardServerFrame, Decision, Kontask, TurnKind, User } from "@kon/protocol";
+import type { AgentSession, AnswerDecisionRequest, DashboardServerFrame, Decision, Kontask, ObservedSession, ObserverEvent, TurnKind, User } from "@kon/protocol";
 import { AuthSession } from "../api/auth.ts";
 import { ApiClient } from "../api/client.ts";
 import { createApi, type Api, type KontaskFilters } from "../api/endpoints.ts";
@@ -6,6 +6,7 @@ import { ApiFailure, messageOf } from "../api/errors.ts";
 import { LiveConnection, type ConnectionState } from "../live/connection.ts";
 import { Decision as DecisionSchema } from "../live/frame-schema.ts";
 import { applyDecisionToInbox, applyInboxRead, applyKontaskToInbox, emptyInbox, type InboxState } from "./inbox.ts";
+import { applyHostSession, type HostFilter } from "./host-list.ts";
 import { applyKontaskChange } from "./kontask-list.ts";
 import { applySessionChange, sortSessions } from "./session-list.ts";
 import {
@@ -38,6 +39,17 @@ export interface KontaskListState {
   error: string | null;
 }
 
+export interface HostState {
+  filter: HostFilter;
+  list: readonly ObservedSession[] | null;
+  total: number;
+  error: string | null;
+  /** Counts `host` frames: views of totals and blocks read again when it moves. */
+  revision: number;
+  /** Per session id, the `host` frames about it: its detail view reads again when it moves. */
+  versions: Readonly<Record<string, number>>;
+}
+
 export interface AppState {
   auth: "checking" | "signed-out" | "signed-in";
   /** Why the page could not tell whether the person is still logged in. */
@@ -51,6 +63,7 @@ export interface AppState {
   inbox: InboxState;
   /** Decisions this page answered after someone else had: shown settled, with who did, until dismissed. */
   answeredElsewhere: Readonly<Record<string, Decision>>;
+  host: HostState;
 }
 
 const initialState: AppState = {
@@ -64,6 +77,7 @@ const initialState: AppState = {
   kontasks: { filters: {}, list: [], nextCursor: null, loading: false, error: null },
   inbox: emptyInbox,
   answeredElsewhere: {},
+  host: { filter: "active", list: null, total: 0, error: null, revision: 0, versions: {} },
 };
 
 /** The decision a 409 carries in its details (`{ decision }`, or the decision itself). */
@@ -75,6 +89,8 @@ function decisionIn(details: unknown): Decision | null {
 
 /** How long kontask frames are gathered before the inbox is read again. */
 const INBOX_REREAD_MS = 300;
+
+const HOST_PAGE_SIZE = 100;
 
 /** The one store: fed by the API and by `/api/live`, read by every page. */
 export class App {
@@ -348,6 +364,39 @@ export class App {
     });
   }
 
+  // ---- host sessions ----
+
+  async loadHostSessions(filter: HostFilter): Promise<void> {
+    this.set((s) => ({ ...s, host: { ...s.host, filter, list: s.host.filter === filter ? s.host.list : null, error: null } }));
+    try {
+      const page = await this.api.hostSessions({ active: filter === "active" ? "true" : undefined, limit: HOST_PAGE_SIZE });
+      this.set((s) => (s.host.filter !== filter ? s : { ...s, host: { ...s.host, list: page.sessions, total: page.total, error: null } }));
+    } catch (error) {
+      this.set((s) => (s.host.filter !== filter ? s : { ...s, host: { ...s.host, error: messageOf(error) } }));
+    }
+  }
+
+  /** "Continue here": a new agent session that resumes the host session; resolves to it. */
+  async adoptHostSession(id: string): Promise<AgentSession> {
+    const session = await this.api.adoptHostSession(id);
+    this.applySessionFrame("created", session);
+    return session;
+  }
+
+  private applyHostEvent(event: ObserverEvent): void {
+    if (event.kind === "sessions") {
+      this.set((s) => ({ ...s, host: { ...s.host, revision: s.host.revision + 1 } }));
+      if (this.store.get().host.list) void this.loadHostSessions(this.store.get().host.filter);
+      return;
+    }
+    const { session } = event;
+    this.set((s) => {
+      const list = s.host.list ? applyHostSession(s.host.list, s.host.filter, session) : null;
+      const versions = { ...s.host.versions, [session.id]: (s.host.versions[session.id] ?? 0) + 1 };
+      return { ...s, host: { ...s.host, list, revision: s.host.revision + 1, versions } };
+    });
+  }
+
   // ---- live frames ----
 
   /** After a dropped connection, a reload or a suspended tab: read back what frames may have been missed. */
@@ -358,6 +407,11 @@ export class App {
     await Promise.all(agents.map((agent) => this.loadSessions(agent)));
     const { filters } = this.store.get().kontasks;
     if (this.store.get().kontasks.list.length > 0) await this.loadKontasks(filters);
+    const host = this.store.get().host;
+    if (host.list) {
+      await this.loadHostSessions(host.filter);
+      this.set((s) => ({ ...s, host: { ...s.host, revision: s.host.revision + 1 } }));
+    }
   }
 
   private applySessionFrame(action: "created" | "updated" | "deleted", session: AgentSession): void {
@@ -394,6 +448,8 @@ export class App {
       }
       case "decision":
         return this.applyDecision(frame.decision);
+      case "host":
+        return this.applyHostEvent(frame.event);
       case "pong":
         return;
       case "error":

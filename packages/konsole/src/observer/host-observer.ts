@@ -13,8 +13,12 @@ const MAX_SESSION_EVENTS = 50;
 const SETTLE_MS = 20;
 const APPEARS = "#appears";
 const FILES_PER_BATCH = 64;
-/** A session busy writing is announced in the journal at most this often (the API is always current). */
-const ANNOUNCE_EVERY_MS = 1_000;
+/**
+ * A session busy writing is announced in the journal at most this often (the API is always
+ * current); a change held back goes out when its session's window ends, so a line written to a
+ * transcript reaches the dashboard well within a second.
+ */
+const ANNOUNCE_EVERY_MS = 500;
 
 export interface HostObserverDeps {
   roots: readonly string[];
@@ -276,12 +280,13 @@ export class HostObserver {
     }
     this.publish(due, now);
     if (this.deferred.size > 0 && !this.deferTimer) {
+      const windowEnds = Math.min(...[...this.deferred].map((session) => (this.announcedAt.get(session) ?? now) + ANNOUNCE_EVERY_MS));
       this.deferTimer = setTimeout(() => {
         this.deferTimer = undefined;
         const later = [...this.deferred];
         this.deferred.clear();
         if (!this.stopped) this.publish(later, Date.now());
-      }, ANNOUNCE_EVERY_MS);
+      }, Math.max(0, windowEnds - now));
       this.deferTimer.unref();
     }
   }

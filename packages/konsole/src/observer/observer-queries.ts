@@ -99,6 +99,10 @@ export class ObserverQueries {
       where.push(`last_at >= ?`);
       params.push(query.since);
     }
+    if (query.sessions) {
+      where.push(`id IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(query.sessions));
+    }
     if (query.active) {
       const recent = `(last_at >= ? OR id IN (SELECT value FROM json_each(?)))`;
       where.push(query.active === "true" ? recent : `NOT ${recent}`);
@@ -151,19 +155,34 @@ export class ObserverQueries {
       where.push(condition);
       params.push(value);
     }
+    if (query.sessions) {
+      where.push(`session_id IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(query.sessions));
+    }
     const rows = this.usageRows(where.join(" AND "), params, query.groupBy);
     const totals = emptyUsage();
     for (const row of rows) addUsage(totals, row);
     return { groupBy: query.groupBy, since: query.since ?? null, until: query.until ?? null, rows, totals };
   }
 
-  blocks(since: string | undefined, now = Date.now()): UsageBlocksReport {
+  /** `sessions`: only these Claude sessions' messages count. */
+  blocks(since: string | undefined, now = Date.now(), sessions?: readonly string[]): UsageBlocksReport {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (since) {
+      where.push("at >= ?");
+      params.push(since);
+    }
+    if (sessions) {
+      where.push("session_id IN (SELECT value FROM json_each(?))");
+      params.push(JSON.stringify(sessions));
+    }
     const statement = this.db.$client.prepare(
       `SELECT at, model, 1 AS messages, input, output, cache_read AS cacheRead, cache_write_5m AS cacheWrite5m,
          cache_write_1h AS cacheWrite1h, cost_usd AS cost, cost_usd IS NULL AS unpriced
-       FROM observer_messages ${since ? "WHERE at >= ?" : ""} ORDER BY at`,
+       FROM observer_messages ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at`,
     );
-    const rows = (since ? statement.iterate(since) : statement.iterate()) as IterableIterator<
+    const rows = statement.iterate(...params) as IterableIterator<
       Parameters<typeof usageFromSums>[0] & { at: string; model: string }
     >;
     function* entries(): Generator<BlockEntry> {
@@ -179,5 +198,13 @@ export class ObserverQueries {
       .get() as { files: number; lines: number; malformed: number };
     const { sessions } = sqlite.prepare(`SELECT count(*) AS sessions FROM observer_sessions`).get() as { sessions: number };
     return { roots, files: files.files, sessions, lines: files.lines, malformedLines: files.malformed, lastScanAt };
+  }
+
+  /** Where the observer indexed the transcript of a Claude session: one file per observed root that has it. */
+  transcriptFiles(claudeSessionId: string): string[] {
+    const rows = this.db.$client
+      .prepare(`SELECT path FROM observer_files WHERE path LIKE ? ESCAPE '\\' ORDER BY length(path)`)
+      .all(`%/${claudeSessionId.replace(/[\\%_]/g, (c) => `\\${c}`)}.jsonl`) as { path: string }[];
+    return rows.map((row) => row.path);
   }
 }

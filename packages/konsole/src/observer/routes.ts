@@ -26,6 +26,9 @@ export function observerRoutes({ observer, queries }: ObserverRouteDeps) {
       return c.json(detail, 200);
     })
     .get("/usage", (c) => c.json(queries.usage(parseQuery(ObserverUsageQuery, c.req.query())), 200))
-    .get("/blocks", (c) => c.json(queries.blocks(parseQuery(ObserverBlocksQuery, c.req.query()).since), 200))
+    .get("/blocks", (c) => {
+      const { since, sessions } = parseQuery(ObserverBlocksQuery, c.req.query());
+      return c.json(queries.blocks(since, Date.now(), sessions), 200);
+    })
     .get("/status", (c) => c.json(queries.status([...observer.roots], observer.lastScanAt), 200));
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { ApiError, type HotStatus, type PermissionAnswer, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
+import { ApiError, type AdoptConversationRequest, type HotStatus, type PermissionAnswer, type KonsoleSession, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
 import { INSTANCE_TAG_VAR, endTaggedProcesses } from "../claude/process-tag.ts";
 import { deleteTranscript, transcriptPath } from "../claude/transcript.ts";
 import { turnFromRow } from "../journal/turn-store.ts";
@@ -8,6 +8,7 @@ import { hotLifeShortfall } from "../pool/fresh-life.ts";
 import { HotPool } from "../pool/hot-pool.ts";
 import { ProcessSlots } from "../pool/process-slots.ts";
 import { checkWorkspaceFiles, workspaceDir } from "../workspace-files.ts";
+import { placeTranscript } from "./adopt-transcript.ts";
 import type { SupervisorDeps } from "./deps.ts";
 import { revokeLeftoverTokens } from "./leftover-tokens.ts";
 import { SessionLanes } from "./session-lanes.ts";
@@ -118,6 +119,37 @@ export class Supervisor {
       },
     });
     return { turn, queuePosition };
+  }
+
+  /**
+   * Binds a session konsole has not run yet to an existing Claude conversation (one a person
+   * started in a terminal): its next turn resumes it in `cwd`, hot or cold, under konsole's
+   * guardrails. `knownFiles` are where the observer saw the conversation's transcript.
+   */
+  async adoptConversation(sessionId: string, request: AdoptConversationRequest, knownFiles: readonly string[]): Promise<KonsoleSession> {
+    if (this.stopping) throw new ApiError("unavailable", "konsole is shutting down");
+    const { claudeSessionId, cwd } = request;
+    const existing = this.deps.sessions.get(sessionId);
+    if (existing?.claudeSessionId || this.lanes.depth(sessionId) > 0) {
+      throw new ApiError("conflict", `Session ${sessionId} already has a conversation of its own`);
+    }
+    if (this.holdsConversation(claudeSessionId)) {
+      throw new ApiError("conflict", `konsole is running conversation ${claudeSessionId} for another session; adopt it once that process is gone`);
+    }
+    prepareWorkingDir(cwd);
+    const placed = await placeTranscript(transcriptPath(this.deps.config.childEnv, cwd, claudeSessionId), knownFiles);
+    this.deps.sessions.ensure(sessionId, cwd);
+    this.deps.sessions.setConversation(sessionId, claudeSessionId, cwd);
+    this.deps.logger.info({ sessionId, claudeSessionId, cwd, transcript: placed }, "session adopted a conversation");
+    return this.getSession(sessionId);
+  }
+
+  /** A live process (hot, or a running turn's) holds this conversation. */
+  private holdsConversation(claudeSessionId: string): boolean {
+    return (
+      this.hotPool.status().processes.some((process) => process.sessionId !== null && process.claudeSessionId === claudeSessionId) ||
+      this.deps.turns.withStatus(["running"]).some((turn) => turn.claudeSessionId === claudeSessionId)
+    );
   }
 
   /** A hot process never outlives its token, so a turn longer than a fresh one's life is refused up front. */

@@ -2,9 +2,19 @@ import {
   ApiError,
   ErrorBody,
   HotStatus,
+  KonsoleSession,
+  ObservedSessionDetail,
+  ObservedSessionPage,
+  ObservedUsageReport,
+  ObserverStatus,
   Turn,
   TurnAccepted,
   type PermissionAnswer,
+  UsageBlocksReport,
+  type AdoptConversationRequest,
+  type ObserverBlocksQuery,
+  type ObserverSessionsQuery,
+  type ObserverUsageQuery,
   type StartTurnRequest,
 } from "@kon/protocol";
 import type { z } from "zod";
@@ -22,6 +32,28 @@ export interface KonsoleApi {
   hotStatus(): Promise<HotStatus>;
   /** Writes an answer to the tool permission request `requestId` a running turn waits on; 404 when none waits. */
   answerPermission(turnId: string, requestId: string, answer: PermissionAnswer): Promise<void>;
+  /** The host observer's views (queries as konsole parses them; `sessions` narrows to those ids). */
+  observerSessions(query: ObserverQuery<typeof ObserverSessionsQuery>): Promise<ObservedSessionPage>;
+  observerSession(claudeSessionId: string): Promise<ObservedSessionDetail>;
+  observerUsage(query: ObserverQuery<typeof ObserverUsageQuery>): Promise<ObservedUsageReport>;
+  observerBlocks(query: ObserverQuery<typeof ObserverBlocksQuery>): Promise<UsageBlocksReport>;
+  observerStatus(): Promise<ObserverStatus>;
+  /** Binds a session konsole has not run yet to an existing Claude conversation. */
+  adoptConversation(sessionId: string, request: AdoptConversationRequest): Promise<KonsoleSession>;
+}
+
+/** An observer query after parsing: what konui asks konsole for. */
+export type ObserverQuery<S extends z.ZodType> = z.output<S>;
+
+/** A parsed observer query back as URL parameters (id lists comma-separated). */
+function searchOf(query: Record<string, string | number | readonly string[] | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
 }
 
 export interface KonsoleClientOptions {
@@ -59,6 +91,7 @@ export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
     const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
     if (response.status === 429) return new ApiError("queue_full", `konsole is busy: ${message}`);
     if (response.status === 404) return new ApiError("not_found", `konsole: ${message}`);
+    if (response.status === 409) return new ApiError("conflict", `konsole: ${message}`);
     // What konui forwards comes from the caller's input (text, files), so these are theirs to fix.
     if (response.status === 413) return new ApiError("payload_too_large", `konsole refused to ${what}: ${message}`);
     if (response.status === 400) return new ApiError("bad_request", `konsole refused to ${what}: ${message}`);
@@ -92,5 +125,14 @@ export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
     hotStatus: async () => expect(await call("GET", "/hot/status"), HotStatus, "report hot status"),
     answerPermission: async (turnId, requestId, answer) =>
       expectEmpty(await call("POST", `/turns/${seg(turnId)}/permissions/${seg(requestId)}`, answer), "answer a permission request", false),
+    observerSessions: async (query) =>
+      expect(await call("GET", `/observer/sessions${searchOf(query)}`), ObservedSessionPage, "list host sessions"),
+    observerSession: async (id) =>
+      expect(await call("GET", `/observer/sessions/${seg(id)}`), ObservedSessionDetail, "describe a host session"),
+    observerUsage: async (query) => expect(await call("GET", `/observer/usage${searchOf(query)}`), ObservedUsageReport, "report host usage"),
+    observerBlocks: async (query) => expect(await call("GET", `/observer/blocks${searchOf(query)}`), UsageBlocksReport, "report usage blocks"),
+    observerStatus: async () => expect(await call("GET", "/observer/status"), ObserverStatus, "report the observer's status"),
+    adoptConversation: async (sessionId, request) =>
+      expect(await call("POST", `/sessions/${seg(sessionId)}/adopt`, request), KonsoleSession, "adopt a conversation"),
   };
 }

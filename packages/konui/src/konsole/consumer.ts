@@ -2,6 +2,7 @@ import { KonsoleServerFrame, type JournalEntry, type KonsoleClientFrame } from "
 import WebSocket from "ws";
 import type { Db } from "../db/open.ts";
 import type { DecisionDesk } from "../decisions/decision-desk.ts";
+import type { HostFeed } from "../host/host-feed.ts";
 import type { Logger } from "../logger.ts";
 import type { TurnRecorder } from "../sessions/turn-recorder.ts";
 import { loadCursor, saveCursor } from "./cursor-store.ts";
@@ -15,6 +16,8 @@ export interface KonsoleConsumerOptions {
   recorder: TurnRecorder;
   stream: TurnStream;
   decisions: DecisionDesk;
+  /** Where the host observer's entries go (as `host` frames). */
+  host: HostFeed;
   logger: Logger;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -140,12 +143,15 @@ export class KonsoleConsumer {
 
   private onEntry(entry: JournalEntry): void {
     if (entry.cursor <= this.lastCursor) return;
-    const { recorder, stream, decisions } = this.options;
+    const { recorder, stream, decisions, db, host } = this.options;
     if (entry.payload.type === "turn") {
       recorder.record(entry.payload.turn, (tx) => saveCursor(tx, entry.cursor));
       decisions.turnChanged(entry.payload.turn);
     } else if (entry.payload.type === "permission") {
       decisions.record(entry, entry.payload.request, (tx) => saveCursor(tx, entry.cursor));
+    } else if (entry.payload.type === "observer") {
+      db.transaction((tx) => saveCursor(tx, entry.cursor));
+      host.observe(entry.payload.event);
     } else {
       stream.observe(entry, (tx) => saveCursor(tx, entry.cursor));
     }

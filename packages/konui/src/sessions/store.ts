@@ -164,6 +164,16 @@ export class AgentSessionStore {
       .get();
   }
 
+  /** A new session continues an existing Claude conversation (adopted from the host). */
+  bindConversation(id: string, claudeSessionId: string): AgentSessionRow | undefined {
+    return this.db
+      .update(agentSessions)
+      .set({ claudeSessionId, updatedAt: this.now() })
+      .where(eq(agentSessions.id, id))
+      .returning()
+      .get();
+  }
+
   touch(id: string): void {
     this.db.update(agentSessions).set({ updatedAt: this.now() }).where(eq(agentSessions.id, id)).run();
   }

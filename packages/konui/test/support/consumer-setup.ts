@@ -14,6 +14,7 @@ export function consumerOf(h: Harness, stub: KonsoleWsStub): KonsoleConsumer {
     recorder: h.services.recorder,
     stream: new TurnStream({ db: h.database.db, toolCalls: h.services.toolCalls, partials: h.services.partials, hub: h.services.hub }),
     decisions: h.services.decisions,
+    host: h.services.hostFeed,
     logger: silentLogger,
     initialBackoffMs: 20,
     maxBackoffMs: 100,

@@ -1,6 +1,27 @@
 import { randomUUID } from "node:crypto";
-import { ApiError, PermissionAnswer, StartTurnRequest, type HotStatus, type StartTurnParams, type Turn, type TurnAccepted } from "@kon/protocol";
-import type { KonsoleApi } from "../../src/konsole/client.ts";
+import {
+  ApiError,
+  PermissionAnswer,
+  ObserverBlocksQuery,
+  ObserverSessionsQuery,
+  ObserverUsageQuery,
+  StartTurnRequest,
+  type AdoptConversationRequest,
+  type HotStatus,
+  type KonsoleSession,
+  type ObservedSession,
+  type ObservedSessionDetail,
+  type ObservedSessionPage,
+  type ObservedUsageReport,
+  type ObserverStatus,
+  type StartTurnParams,
+  type Turn,
+  type TurnAccepted,
+  type UsageBlocksReport,
+} from "@kon/protocol";
+import type { KonsoleApi, ObserverQuery } from "../../src/konsole/client.ts";
+
+const noUsage = () => ({ tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 }, costUsd: 0, messages: 0, unpricedMessages: 0 });
 
 export interface TurnScript {
   status: "succeeded" | "failed";
@@ -31,6 +52,12 @@ export class FakeKonsole implements KonsoleApi {
   hotSessionIds: string[] = [];
   /** /hot/status fails as an unreachable konsole does. */
   hotStatusDown = false;
+  /** What the fake observer has indexed; queries are recorded as konsole would parse them. */
+  hostSessions: ObservedSession[] = [];
+  readonly observerQueries: { view: string; sessions: readonly string[] | undefined }[] = [];
+  readonly adoptions: { sessionId: string; request: AdoptConversationRequest }[] = [];
+  /** The observer's routes fail as an unreachable konsole does. */
+  observerDown = false;
   script: (request: StartTurnParams) => TurnScript = (request) => ({ status: "succeeded", reply: `echo: ${request.text}` });
 
   async startTurn(sessionId: string, raw: StartTurnRequest): Promise<TurnAccepted> {
@@ -151,5 +178,48 @@ export class FakeKonsole implements KonsoleApi {
       processes,
       refill: { failures: 0, backoffUntil: null, stopped: false, lastError: null },
     };
+  }
+
+  private observed(view: string, sessions: readonly string[] | undefined): ObservedSession[] {
+    if (this.observerDown) throw new ApiError("unavailable", "konsole is unreachable: connect ECONNREFUSED");
+    this.observerQueries.push({ view, sessions });
+    return this.hostSessions.filter((session) => !sessions || sessions.includes(session.id));
+  }
+
+  async observerSessions(query: ObserverQuery<typeof ObserverSessionsQuery>): Promise<ObservedSessionPage> {
+    const parsed = ObserverSessionsQuery.parse({ ...query, sessions: query.sessions?.join(",") });
+    const sessions = this.observed("sessions", parsed.sessions);
+    return { sessions, total: sessions.length, nextOffset: null };
+  }
+
+  async observerSession(id: string): Promise<ObservedSessionDetail> {
+    const session = this.observed("session", [id])[0];
+    if (!session) throw new ApiError("not_found", `konsole: No observed session ${id}`);
+    return { ...session, filesChanged: [], usageSeries: [] };
+  }
+
+  async observerUsage(query: ObserverQuery<typeof ObserverUsageQuery>): Promise<ObservedUsageReport> {
+    const parsed = ObserverUsageQuery.parse({ ...query, sessions: query.sessions?.join(",") });
+    const sessions = this.observed("usage", parsed.sessions);
+    const rows = sessions.map((session) => ({ key: session.id, ...session.usage }));
+    return { groupBy: parsed.groupBy, since: parsed.since ?? null, until: parsed.until ?? null, rows, totals: rows[0] ?? noUsage() };
+  }
+
+  async observerBlocks(query: ObserverQuery<typeof ObserverBlocksQuery>): Promise<UsageBlocksReport> {
+    this.observed("blocks", ObserverBlocksQuery.parse({ ...query, sessions: query.sessions?.join(",") }).sessions);
+    return { blocks: [] };
+  }
+
+  async observerStatus(): Promise<ObserverStatus> {
+    this.observed("status", undefined);
+    return { roots: ["/home/me/.claude"], files: this.hostSessions.length, sessions: this.hostSessions.length, lines: 0, malformedLines: 0, lastScanAt: null };
+  }
+
+  async adoptConversation(sessionId: string, request: AdoptConversationRequest): Promise<KonsoleSession> {
+    if (this.failWith) throw this.failWith;
+    this.adoptions.push({ sessionId, request });
+    this.claudeIds.set(sessionId, request.claudeSessionId);
+    const now = new Date().toISOString();
+    return { id: sessionId, claudeSessionId: request.claudeSessionId, cwd: request.cwd, hot: false, queued: 0, runningTurnId: null, createdAt: now, updatedAt: now };
   }
 }
