@@ -1,5 +1,6 @@
 import { upgradeWebSocket } from "@hono/node-server";
 import {
+  API_SECURITY_HEADERS,
   ApiError,
   HotConfigRequest,
   SessionId,
@@ -67,6 +68,10 @@ export function createApp({ config, supervisor, journal, logger, observer }: App
     return c.json(accepted, 202);
   };
   const app = new Hono()
+    .use("*", async (c, next) => {
+      await next();
+      for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) c.header(name, value);
+    })
     .get("/health", (c) => {
       const health: Health = {
         status: "ok",

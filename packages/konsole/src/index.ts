@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { answerParserRefusals, API_SECURITY_HEADERS } from "@kon/protocol";
 import { WebSocketServer } from "ws";
 import { createApp } from "./app.ts";
 import { claudeCredentialsOf, NO_CREDENTIALS_HINT } from "./claude/credentials.ts";
@@ -65,6 +66,7 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
       const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
         resolve(listening),
       );
+      listening.on("clientError", answerParserRefusals(API_SECURITY_HEADERS));
       listening.once("error", reject);
     });
   } catch (err) {

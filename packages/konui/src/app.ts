@@ -1,4 +1,4 @@
-import type { Health } from "@kon/protocol";
+import { API_SECURITY_HEADERS, type Health } from "@kon/protocol";
 import { Hono } from "hono";
 import { browserLoginRoutes } from "./auth/browser-login-routes.ts";
 import { authenticate } from "./auth/guard.ts";
@@ -6,7 +6,6 @@ import { internalRoutes } from "./auth/internal-routes.ts";
 import { loginRoutes } from "./auth/login-routes.ts";
 import { userRoutes } from "./auth/user-routes.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
-import { API_CSP } from "./dashboard/security-headers.ts";
 import { limitBodies } from "./http/body-limit.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import type { AppEnv } from "./http/context.ts";
@@ -42,9 +41,8 @@ function buildRoutes(s: Services) {
   const app = new Hono()
     .use("*", async (c, next) => {
       await next();
-      c.header("X-Content-Type-Options", "nosniff");
       // Dashboard pages bring their own policy; everything else gets the API's.
-      if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", API_CSP);
+      for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) if (!c.res.headers.has(name)) c.header(name, value);
     })
     .use("*", limitBodies(s.config))
     .get("/health", (c) =>
