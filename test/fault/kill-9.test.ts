@@ -203,12 +203,22 @@ describe("konui killed with -9 mid-turn, then restarted", () => {
       expect(stored[i], turn.marker).toMatchObject({ status: "complete", error: null });
       expect(stored[i]?.text, turn.marker).toContain(`Finished ${turn.marker}`);
     });
+    // Chat turns leave their process hot for the next message: konsole's own, listed in /hot/status.
+    // Ending the sessions through konui must end every one of them.
+    const hot = (await (await fetch(`${konsole.url}/hot/status`, { headers: { authorization: `Bearer ${SERVICE_TOKEN}` } })).json()) as {
+      processes: { pid: number | null }[];
+    };
+    const kept = claudeProcesses().length;
+    for (const turn of [...whileDown, ...afterRestart]) {
+      expect((await konuiCall("DELETE", `/api/agents/claude/sessions/${turn.sessionId}`)).status).toBe(204);
+    }
     await expect.poll(claudeProcesses, { timeout: 120_000, interval: 200 }).toEqual([]);
     const succeeded = (turns: SentTurn[]) =>
       stored.filter((m) => turns.some((t) => t.turnId === m.turnId) && m.status === "complete" && m.text.includes("Finished")).length;
     results.push(
       `konui -9 mid-turn: ${whileDown.length} turns finished while konui was down → ${succeeded(whileDown)} stored complete with their reply; ` +
-        `${afterRestart.length} finished after its restart → ${succeeded(afterRestart)} stored complete; 0 lost; claude processes left: 0`,
+        `${afterRestart.length} finished after its restart → ${succeeded(afterRestart)} stored complete; 0 lost; ` +
+        `claude processes: ${kept} kept hot by konsole (${hot.processes.length} in /hot/status), 0 left once the sessions were deleted`,
     );
   }, 400_000);
 });
