@@ -1,5 +1,6 @@
 import { upgradeWebSocket } from "@hono/node-server";
 import {
+  API_SECURITY_HEADERS,
   AdoptConversationRequest,
   ApiError,
   HotConfigRequest,
@@ -84,6 +85,10 @@ export function createApp({ config, supervisor, journal, logger, observer, bus, 
   const streamLimits = { maxBufferedBytes: config.streamMaxBufferedBytes, drainTimeoutMs: STREAM_DRAIN_TIMEOUT_MS };
   const app = new Hono()
     .use("*", requestIds())
+    .use("*", async (c, next) => {
+      await next();
+      for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) c.header(name, value);
+    })
     .get("/health", (c) => {
       const health: Health = {
         status: "ok",

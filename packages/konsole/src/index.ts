@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { answerParserRefusals, API_SECURITY_HEADERS } from "@kon/protocol";
 import { WebSocketServer } from "ws";
 import { createApp } from "./app.ts";
 import { claudeCredentialsOf, NO_CREDENTIALS_HINT } from "./claude/credentials.ts";
@@ -122,6 +123,7 @@ const urlOf = (host: string, port: number): string => `http://${host.includes(":
 function listen(options: Parameters<typeof serve>[0]): Promise<ReturnType<typeof serve>> {
   return new Promise((resolve, reject) => {
     const listening = serve(options, () => resolve(listening));
+    listening.on("clientError", answerParserRefusals(API_SECURITY_HEADERS));
     listening.once("error", reject);
   });
 }

@@ -1,4 +1,4 @@
-import type { Health } from "@kon/protocol";
+import { API_SECURITY_HEADERS, type Health } from "@kon/protocol";
 import { Hono } from "hono";
 import { browserLoginRoutes } from "./auth/browser-login-routes.ts";
 import { authenticate } from "./auth/guard.ts";
@@ -8,7 +8,6 @@ import { userRoutes } from "./auth/user-routes.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { policyRoutes } from "./decisions/policy-routes.ts";
 import { decisionRoutes } from "./decisions/routes.ts";
-import { API_CSP } from "./dashboard/security-headers.ts";
 import { limitBodies } from "./http/body-limit.ts";
 import { hostRoutes } from "./host/routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
@@ -53,9 +52,8 @@ function buildRoutes(s: Services) {
     .use("*", requestIds())
     .use("*", async (c, next) => {
       await next();
-      c.header("X-Content-Type-Options", "nosniff");
       // Dashboard pages bring their own policy; everything else gets the API's.
-      if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", API_CSP);
+      for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) if (!c.res.headers.has(name)) c.header(name, value);
     })
     .use("*", limitBodies(s.config))
     .get("/health", (c) =>

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
+import { answerParserRefusals, API_SECURITY_HEADERS } from "@kon/protocol";
 import { WebSocketServer } from "ws";
 import { createApp } from "./app.ts";
 import { ensureFirstAdmin } from "./auth/bootstrap.ts";
@@ -51,6 +52,7 @@ export async function start(config: Config = loadConfig(), options: StartOptions
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () => resolve(s));
+      s.on("clientError", answerParserRefusals(API_SECURITY_HEADERS));
       s.once("error", reject);
     });
   } catch (err) {

@@ -6,4 +6,5 @@ export * from "./konui.ts";
 export * from "./observer.ts";
 export * from "./bus.ts";
 export * from "./events.ts";
+export * from "./parser-refusal.ts";
 export * from "./permissions.ts";

@@ -6,6 +6,7 @@ import { countRows, type Db } from "../db/open.ts";
 import { logins } from "../db/schema.ts";
 import type { Clock } from "../time.ts";
 import type { KonuiBus } from "../events/bus.ts";
+import { VerifiedTokens } from "./verified-tokens.ts";
 
 const ALGORITHM = "HS256";
 const ISSUER = "konui";
@@ -30,6 +31,8 @@ export class AccessTokens {
   private readonly key: Promise<webcrypto.CryptoKey>;
   /** Prepared once: this runs on every authenticated request. */
   private readonly liveLogin;
+  /** Tokens seen before skip verification; `revoke`/`revokeAllOf` forget theirs before returning. */
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     private readonly db: Db,
@@ -67,6 +70,8 @@ export class AccessTokens {
 
   /** Checks signature (HS256 only), issuer, audience, expiry and that the login was not revoked. */
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.verified.get(token, this.now());
+    if (known) return known;
     let payload;
     try {
       ({ payload } = await jwtVerify(token, await this.key, {
@@ -82,8 +87,11 @@ export class AccessTokens {
     }
     const { sub, jti, exp } = payload;
     if (!sub || !jti || !exp) throw new ApiError("unauthorized", "Invalid access token");
+    // The login check and `remember` run in one tick, so a revocation during the HMAC above is never cached.
     if (!this.isLive(jti)) throw new ApiError("unauthorized", "Access token revoked");
-    return { userId: sub, jti, expiresAt: exp * 1000 };
+    const claims = { userId: sub, jti, expiresAt: exp * 1000 };
+    this.verified.remember(token, claims);
+    return claims;
   }
 
   /** True while the login behind `jti` is neither revoked nor expired. */
@@ -93,12 +101,14 @@ export class AccessTokens {
 
   /** Logout: this one login is refused from now on. */
   revoke(jti: string): void {
+    this.verified.forgetLogin(jti);
     const row = this.db.delete(logins).where(eq(logins.jti, jti)).returning({ userId: logins.userId }).get();
     if (row) this.bus.publish({ type: "access.lost", userId: row.userId, jti, reason: "logged_out" });
   }
 
   /** Every login of a user (but `exceptJti`, the caller's own) is refused from now on. */
   revokeAllOf(userId: string, reason: "token_revoked" | "user_disabled", exceptJti?: string): void {
+    this.verified.forgetUser(userId, exceptJti);
     const mine = eq(logins.userId, userId);
     this.db
       .delete(logins)

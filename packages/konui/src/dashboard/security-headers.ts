@@ -1,3 +1,5 @@
+import { API_SECURITY_HEADERS } from "@kon/protocol";
+
 /**
  * The dashboard's own policy. Kontask output is shown in `<iframe sandbox srcdoc>`, and a srcdoc
  * document inherits this policy (its own `<meta>` policy can only narrow it): its `<style>` and
@@ -19,7 +21,7 @@ export const PAGE_CSP = [
 ].join("; ");
 
 /** JSON only: stored kontask HTML must never be rendered from an API response. */
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+export const API_CSP = API_SECURITY_HEADERS["Content-Security-Policy"];
 
 export const pageHeaders: Record<string, string> = {
   "Content-Security-Policy": PAGE_CSP,
