@@ -1,4 +1,5 @@
-import type { Health } from "@kon/protocol";
+import { contractRoutes, documented } from "@kon/openapi";
+import { Health } from "@kon/protocol";
 import { Hono } from "hono";
 import { browserLoginRoutes } from "./auth/browser-login-routes.ts";
 import { authenticate } from "./auth/guard.ts";
@@ -20,6 +21,13 @@ import { createServices, type ServiceDeps, type Services } from "./services.ts";
 import { VERSION } from "./version.ts";
 
 export type AppDeps = ServiceDeps;
+
+const API_INFO = {
+  title: "konui",
+  version: VERSION,
+  description: "The gateway's public API: logins and tokens, users, kontasks, agent sessions and their messages, guardrails, flags, usage.",
+  tokenDescription: "An access token from POST /api/token or /api/auth/login, or a Claude process token (KONUI_TOKEN); /internal/* takes konsole's service token.",
+};
 
 /** Builds konui's HTTP app over its dependencies; listening is someone else's job. */
 export function createApp(deps: AppDeps) {
@@ -43,11 +51,13 @@ function buildRoutes(s: Services) {
     .use("*", async (c, next) => {
       await next();
       c.header("X-Content-Type-Options", "nosniff");
-      // Dashboard pages bring their own policy; everything else gets the API's.
+      // Dashboard and docs pages bring their own policy; everything else gets the API's.
       if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", API_CSP);
     })
-    .use("*", limitBodies(s.config))
-    .get("/health", (c) =>
+    .use("*", limitBodies(s.config));
+  app.route("/api", contractRoutes("/api", app, API_INFO));
+  return app
+    .get("/health", documented({ summary: "Liveness and version", tags: ["health"], public: true, ok: { 200: Health } }), (c) =>
       c.json({ status: "ok", service: "konui", version: VERSION, uptimeSec: (s.now() - startedAt) / 1000 } satisfies Health, 200),
     )
     .route("/", loginRoutes(s))
@@ -55,10 +65,9 @@ function buildRoutes(s: Services) {
     .route("/", liveRoutes(s))
     .route("/internal", internalRoutes(s))
     .route("/api", api)
-    .route("/", dashboardRoutes(s.config.dashboardDir));
-  app.onError(errorHandler(s.logger));
-  app.notFound(notFoundHandler);
-  return app;
+    .route("/", dashboardRoutes(s.config.dashboardDir))
+    .onError(errorHandler(s.logger))
+    .notFound(notFoundHandler);
 }
 
 export type KonuiApp = ReturnType<typeof buildRoutes>;
