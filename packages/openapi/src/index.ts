@@ -3,4 +3,4 @@ export { openApiDocument, type ApiInfo } from "./document.ts";
 export { documented, type Operation } from "./operation.ts";
 export { readBody, type BodyKind } from "./request-body.ts";
 export { errorResponse, type ErrorStatus } from "./responses.ts";
-export { validate, type Validated } from "./validate.ts";
+export { validate, validateBody, type Validated } from "./validate.ts";

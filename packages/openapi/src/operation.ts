@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { errorResponse, type ErrorStatus } from "./responses.ts";
 
-type SuccessStatus = 200 | 201 | 202 | 204;
+type SuccessStatus = 101 | 200 | 201 | 202 | 204;
 
 /** A JSON body's schema, another media type (a page, a script, a document), or null for no body. */
 type SuccessBody = z.ZodType | "application/json" | "text/html" | "text/javascript" | null;
@@ -29,7 +29,9 @@ function successResponse(body: SuccessBody): Responses[string] {
 }
 
 function successResponses(ok: Operation["ok"]): Responses {
-  return Object.fromEntries(Object.entries(ok).map(([status, body]) => [status, successResponse(body ?? null)]));
+  const responses: Responses = Object.fromEntries(Object.entries(ok).map(([status, body]) => [status, successResponse(body ?? null)]));
+  if (responses[101]) responses[101] = { description: "Switching Protocols: the WebSocket" };
+  return responses;
 }
 
 /** Describes one operation for the OpenAPI document; put it first in the route's chain. */

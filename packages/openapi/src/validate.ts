@@ -1,5 +1,5 @@
 import { validationError } from "@kon/protocol";
-import type { Env, MiddlewareHandler } from "hono";
+import type { Context, Env, MiddlewareHandler } from "hono";
 import { resolver, uniqueSymbol } from "hono-openapi";
 import type { z } from "zod";
 import { readBody, type BodyKind } from "./request-body.ts";
@@ -51,4 +51,25 @@ export function validate<T extends Target, S extends z.ZodType, E extends Env = 
     await next();
   };
   return Object.assign(middleware, { [uniqueSymbol]: documentation(target, schema, body) });
+}
+
+/**
+ * For a body one schema cannot read (files beside fields): `read` parses and checks it, throwing
+ * the 400 ErrorBody itself; `content` documents each media type it takes. The handler reads the
+ * result with `c.req.valid("form")`.
+ */
+export function validateBody<T extends object, E extends Env = Env, P extends string = string>(
+  read: (c: Context<E, P>) => Promise<T>,
+  content: Record<string, z.ZodType>,
+): MiddlewareHandler<E, P, { in: { form: Record<string, string | File> }; out: { form: T } }> {
+  const middleware: MiddlewareHandler<E, P, { in: { form: Record<string, string | File> }; out: { form: T } }> = async (c, next) => {
+    c.req.addValidatedData("form", await read(c));
+    await next();
+  };
+  const documented = Object.fromEntries(
+    Object.entries(content).map(([media, schema]) => [media, { schema: resolver(schema, { options: { io: "input" } }) }]),
+  );
+  return Object.assign(middleware, {
+    [uniqueSymbol]: { spec: { requestBody: { required: true, content: documented }, responses: { 400: errorResponse(400) } } },
+  });
 }
