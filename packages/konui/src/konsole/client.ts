@@ -6,6 +6,8 @@ import {
   TurnAccepted,
   type StartTurnRequest,
 } from "@kon/protocol";
+import type { KonsoleApp } from "@kon/konsole/app";
+import { hc } from "hono/client";
 import type { z } from "zod";
 
 /** Everything konui asks of konsole. Tests pass their own implementation to `createApp`. */
@@ -27,27 +29,20 @@ export interface KonsoleClientOptions {
   timeoutMs?: number;
 }
 
+type KonsoleRpc = ReturnType<typeof hc<KonsoleApp>>;
+
 export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
-    let response: Response;
+  const timedFetch: typeof fetch = async (input, init) => {
     try {
-      response = await doFetch(`${options.baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${options.serviceToken}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      return await doFetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new ApiError("unavailable", `konsole is unreachable: ${(err as Error).message}`);
     }
-    return response;
-  }
+  };
+  // Paths, parameters and bodies are typed by konsole's own routes; answers are still parsed.
+  const konsole: KonsoleRpc = hc<KonsoleApp>(options.baseUrl, { fetch: timedFetch, headers: { authorization: `Bearer ${options.serviceToken}` } });
 
   async function failure(response: Response, what: string): Promise<ApiError> {
     const parsed = ErrorBody.safeParse(await response.json().catch(() => null));
@@ -73,17 +68,15 @@ export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
     await response.body?.cancel();
   }
 
-  const seg = encodeURIComponent;
+  const session = (sessionId: string) => ({ param: { sessionId } });
+  const turn = (turnId: string) => ({ param: { turnId } });
   return {
     startTurn: async (sessionId, request) =>
-      expect(await call("POST", `/sessions/${seg(sessionId)}/turns`, request), TurnAccepted, "start a turn"),
-    getTurn: async (turnId) => expect(await call("GET", `/turns/${seg(turnId)}`), Turn, "get a turn"),
-    interruptTurn: async (turnId) =>
-      expectEmpty(await call("POST", `/turns/${seg(turnId)}/interrupt`), "interrupt a turn", true),
-    resetSession: async (sessionId) =>
-      expectEmpty(await call("POST", `/sessions/${seg(sessionId)}/reset`), "reset a session", true),
-    deleteSession: async (sessionId) =>
-      expectEmpty(await call("DELETE", `/sessions/${seg(sessionId)}`), "delete a session", true),
-    hotStatus: async () => expect(await call("GET", "/hot/status"), HotStatus, "report hot status"),
+      expect(await konsole.sessions[":sessionId"].turns.$post({ ...session(sessionId), query: {}, json: request }), TurnAccepted, "start a turn"),
+    getTurn: async (turnId) => expect(await konsole.turns[":turnId"].$get(turn(turnId)), Turn, "get a turn"),
+    interruptTurn: async (turnId) => expectEmpty(await konsole.turns[":turnId"].interrupt.$post(turn(turnId)), "interrupt a turn", true),
+    resetSession: async (sessionId) => expectEmpty(await konsole.sessions[":sessionId"].reset.$post(session(sessionId)), "reset a session", true),
+    deleteSession: async (sessionId) => expectEmpty(await konsole.sessions[":sessionId"].$delete(session(sessionId)), "delete a session", true),
+    hotStatus: async () => expect(await konsole.hot.status.$get(), HotStatus, "report hot status"),
   };
 }
