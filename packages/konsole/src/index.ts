@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { WebSocketServer } from "ws";
-import { createApp } from "./app.ts";
+import { createApp, type KonsoleApp } from "./app.ts";
 import { claudeCredentialsOf, NO_CREDENTIALS_HINT } from "./claude/credentials.ts";
 import { loadConfig, type KonsoleConfig } from "./config.ts";
 import { openDatabase } from "./journal/database.ts";
@@ -26,6 +26,8 @@ export interface StartOptions {
 export interface RunningKonsole {
   url: string;
   port: number;
+  /** What it serves: the contract tests walk its routes. */
+  app: KonsoleApp;
   supervisor: Supervisor;
   journal: TurnJournal;
   observer: RunningObserver;
@@ -96,5 +98,5 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
     })();
     return stopped;
   };
-  return { url, port, supervisor, journal, observer, stop };
+  return { url, port, app, supervisor, journal, observer, stop };
 }
