@@ -60,7 +60,7 @@ describe("the OpenAPI documents", () => {
     for (const document of [stack.konuiDocument, stack.konsoleDocument]) {
       for (const { method, path: template, operation } of documentedOperations(document)) {
         const where = keyOf(method, template);
-        expect(operation.summary, where).toBeTruthy();
+        expect(operation.summary, `${where} has no summary.\n${HOW_TO_DOCUMENT}`).toBeTruthy();
         const statuses = Object.keys(operation.responses ?? {});
         expect(statuses.some((status) => status < "400"), `${where} has no success response`).toBe(true);
         for (const status of statuses.filter((s) => s >= "400")) {
