@@ -64,7 +64,7 @@ export function createApp({ config, supervisor, journal, logger, observer }: App
     return c.json(accepted, 202);
   };
   const turnDoc = (summary: string) =>
-    documented({ summary: `${summary}; ?wait=true answers 200 with the finished turn`, tags: ["turns"], ok: { 200: Turn, 202: TurnAccepted }, errors: [413, 415, 429] });
+    documented({ summary: `${summary}; ?wait=true answers 200 with the finished turn`, tags: ["turns"], ok: { 200: Turn, 202: TurnAccepted }, errors: [413, 415, 429, 503] });
   const app = new Hono();
   app.route("/", contractRoutes("", app, API_INFO));
   return app
@@ -125,7 +125,7 @@ export function createApp({ config, supervisor, journal, logger, observer }: App
     )
     .post(
       "/sessions/:sessionId/reset",
-      documented({ summary: "Forget the Claude conversation and retire its process", tags: ["sessions"], ok: { 200: KonsoleSession }, errors: [404] }),
+      documented({ summary: "Forget the Claude conversation and retire its process", tags: ["sessions"], ok: { 200: KonsoleSession }, errors: [404, 409] }),
       validate("param", SessionPath, "session id"),
       async (c) => c.json(await supervisor.resetSession(c.req.valid("param").sessionId), 200),
     )
@@ -160,7 +160,7 @@ export function createApp({ config, supervisor, journal, logger, observer }: App
     )
     .post(
       "/turns/:turnId/interrupt",
-      documented({ summary: "Interrupt a turn; answers once it has ended", tags: ["turns"], ok: { 200: Turn }, errors: [404] }),
+      documented({ summary: "Interrupt a turn; answers once it has ended", tags: ["turns"], ok: { 200: Turn }, errors: [404, 409] }),
       validate("param", TurnPath, "turn id"),
       async (c) => c.json(await supervisor.interruptTurn(c.req.valid("param").turnId), 200),
     )

@@ -49,6 +49,8 @@ export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
     const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
     if (response.status === 429) return new ApiError("queue_full", `konsole is busy: ${message}`);
     if (response.status === 404) return new ApiError("not_found", `konsole: ${message}`);
+    // e.g. a turn that finished while konui still saw it running.
+    if (response.status === 409) return new ApiError("conflict", `konsole: ${message}`);
     // What konui forwards comes from the caller's input (text, files), so these are theirs to fix.
     if (response.status === 413) return new ApiError("payload_too_large", `konsole refused to ${what}: ${message}`);
     if (response.status === 400) return new ApiError("bad_request", `konsole refused to ${what}: ${message}`);

@@ -37,7 +37,7 @@ export function sessionRoutes(s: Services) {
     })
     .post(
       "/agents/:name/session",
-      documented({ summary: "Start an agent session (empty, zero cost)", tags, ok: { 201: AgentSession }, errors: [403, 404, 409, 413, 415] }),
+      documented({ summary: "Start an agent session (empty, zero cost)", tags, ok: { 201: AgentSession }, errors: [400, 403, 404, 409, 413, 415] }),
       validate("json", CreateAgentSessionRequest, "session"),
       async (c) => {
         const user = requireUser(c);
@@ -47,17 +47,17 @@ export function sessionRoutes(s: Services) {
         return c.json(session, 201);
       },
     )
-    .get("/agents/:name/sessions", documented({ summary: "List the caller's sessions of an agent", tags, ok: { 200: AgentSessionList }, errors: [404] }), async (c) => {
+    .get("/agents/:name/sessions", documented({ summary: "List the caller's sessions of an agent", tags, ok: { 200: AgentSessionList }, errors: [400, 404] }), async (c) => {
       const agent = agentOf(c);
       return c.json({ sessions: s.sessions.list(agent, c.get("principal"), await s.hotSessions.sessionIds()) }, 200);
     })
-    .get("/agents/:name/sessions/:id", documented({ summary: "A session with all its messages", tags, ok: { 200: AgentSessionWithMessages }, errors: [404] }), async (c) => {
+    .get("/agents/:name/sessions/:id", documented({ summary: "A session with all its messages", tags, ok: { 200: AgentSessionWithMessages }, errors: [400, 404] }), async (c) => {
       const row = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "read");
       return c.json(s.sessions.withMessages(row, await s.hotSessions.isHot(row.id)), 200);
     })
     .patch(
       "/agents/:name/sessions/:id",
-      documented({ summary: "Rename a session (null clears the title)", tags, ok: { 200: AgentSession }, errors: [403, 404, 413, 415] }),
+      documented({ summary: "Rename a session (null clears the title)", tags, ok: { 200: AgentSession }, errors: [400, 403, 404, 413, 415] }),
       validate("json", UpdateAgentSessionRequest, "session change"),
       async (c) => {
         const row = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
@@ -71,7 +71,7 @@ export function sessionRoutes(s: Services) {
     )
     .get(
       "/agents/:name/sessions/:id/messages",
-      documented({ summary: "A page of messages, newest page first, oldest message first", tags, ok: { 200: MessagePage }, errors: [404] }),
+      documented({ summary: "A page of messages, newest page first, oldest message first", tags, ok: { 200: MessagePage }, errors: [400, 404] }),
       validate("query", MessagePageQuery, "message page query"),
       (c) => {
         const row = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "read");
@@ -84,7 +84,7 @@ export function sessionRoutes(s: Services) {
         summary: "Send a message: 200 with the reply once the turn is over, or 202 at once with ?async=true",
         tags,
         ok: { 200: SendMessageResult, 202: SendMessageAccepted },
-        errors: [403, 404, 413, 415, 429, 503],
+        errors: [400, 403, 404, 413, 415, 429, 503],
       }),
       validate("query", SendMessageQuery, "send query"),
       sendInput(),
@@ -101,17 +101,17 @@ export function sessionRoutes(s: Services) {
         return c.json({ turnId: started.turnId, userMessage: started.userMessage, message } satisfies SendMessageResult, 200);
       },
     )
-    .get("/agents/:name/sessions/:id/turns/:turnId", documented({ summary: "A turn: its status, messages and the reply so far", tags, ok: { 200: AgentTurn }, errors: [404] }), async (c) => {
+    .get("/agents/:name/sessions/:id/turns/:turnId", documented({ summary: "A turn: its status, messages and the reply so far", tags, ok: { 200: AgentTurn }, errors: [400, 404] }), async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "read");
       return c.json(await s.sender.describe(session, c.req.param("turnId")), 200);
     })
-    .post("/agents/:name/sessions/:id/turns/:turnId/interrupt", documented({ summary: "Interrupt a queued or running turn", tags, ok: { 202: null }, errors: [403, 404, 503] }), async (c) => {
+    .post("/agents/:name/sessions/:id/turns/:turnId/interrupt", documented({ summary: "Interrupt a queued or running turn", tags, ok: { 202: null }, errors: [400, 403, 404, 409, 503] }), async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
       const turn = await s.sender.describe(session, c.req.param("turnId"));
       if (turn.status === "queued" || turn.status === "running") await s.konsole.interruptTurn(turn.id);
       return c.body(null, 202);
     })
-    .post("/agents/:name/sessions/:id/reset", documented({ summary: "Forget the Claude conversation, keep the log", tags, ok: { 200: AgentSession }, errors: [403, 404, 503] }), async (c) => {
+    .post("/agents/:name/sessions/:id/reset", documented({ summary: "Forget the Claude conversation, keep the log", tags, ok: { 200: AgentSession }, errors: [400, 403, 404, 503] }), async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
       const requestedAt = s.now();
       await s.konsole.resetSession(session.id);
@@ -124,7 +124,7 @@ export function sessionRoutes(s: Services) {
       s.sessionFrames.publish("updated", presented, presented.hot);
       return c.json(presented, 200);
     })
-    .delete("/agents/:name/sessions/:id", documented({ summary: "Delete a session, its messages and uploads", tags, ok: { 204: null }, errors: [403, 404, 503] }), async (c) => {
+    .delete("/agents/:name/sessions/:id", documented({ summary: "Delete a session, its messages and uploads", tags, ok: { 204: null }, errors: [400, 403, 404, 503] }), async (c) => {
       const session = s.sessions.authorize(agentOf(c), c.req.param("id"), c.get("principal"), "write");
       await s.konsole.deleteSession(session.id);
       const gone = s.sessions.present(session, false);
@@ -134,13 +134,13 @@ export function sessionRoutes(s: Services) {
       await fs.rm(s.sender.uploadsDir(session.id), { recursive: true, force: true });
       return c.body(null, 204);
     })
-    .get("/agents/:name/guardrails", documented({ summary: "An agent's guardrails", tags: ["guardrails"], ok: { 200: Guardrails }, errors: [403, 404] }), (c) => {
+    .get("/agents/:name/guardrails", documented({ summary: "An agent's guardrails", tags: ["guardrails"], ok: { 200: Guardrails }, errors: [400, 403, 404] }), (c) => {
       requireUser(c);
       return c.json(s.guardrails.get(agentOf(c)), 200);
     })
     .put(
       "/agents/:name/guardrails",
-      documented({ summary: "Change an agent's guardrails (admin)", tags: ["guardrails"], ok: { 200: Guardrails }, errors: [403, 404, 413, 415] }),
+      documented({ summary: "Change an agent's guardrails (admin)", tags: ["guardrails"], ok: { 200: Guardrails }, errors: [400, 403, 404, 413, 415] }),
       validate("json", UpdateGuardrailsRequest, "guardrails"),
       (c) => {
         requireAdmin(c);
