@@ -28,7 +28,10 @@ function pathArbitrary(template: string, operation: OpenAPIV3_1.OperationObject,
   const model: Record<string, fc.Arbitrary<string>> = {};
   for (const param of params) {
     const ids = known(param.name);
-    const generated = validValue((param.schema ?? {}) as JsonSchema, components).map(asText);
+    // An empty segment is another path (another route, or none), not a value of this parameter.
+    const generated = validValue((param.schema ?? {}) as JsonSchema, components)
+      .map(asText)
+      .filter((value) => value !== "");
     model[param.name] = fc.oneof(
       { weight: 3, arbitrary: ids.length > 0 ? fc.constantFrom(...ids) : generated },
       { weight: 1, arbitrary: generated },
