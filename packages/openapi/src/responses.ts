@@ -1,4 +1,4 @@
-import { ErrorBody, statusOfErrorCode } from "@kon/protocol";
+import { ErrorBody, type statusOfErrorCode } from "@kon/protocol";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { z } from "zod";
 
