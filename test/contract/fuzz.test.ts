@@ -15,7 +15,7 @@ import { storedRows } from "./stored-rows.ts";
 // refuse. Never a 5xx, never an undocumented status, every error in the ErrorBody shape, every
 // 2xx body valid against its documented schema, and nothing stored changed by a refused request.
 
-const RUNS = 12;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
 /** Operations whose accepted requests start Claude turns or warm processes: only refused bodies are sent. */
 const REFUSED_ONLY = new Set([
