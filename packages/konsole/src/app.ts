@@ -1,19 +1,24 @@
 import { upgradeWebSocket } from "@hono/node-server";
+import { contractRoutes, documented, validate } from "@kon/openapi";
 import {
   API_SECURITY_HEADERS,
   AdoptConversationRequest,
   ApiError,
+  Health,
   HotConfigRequest,
   PermissionAnswer,
+  HotStatus,
+  KonsoleSession,
   SessionId,
   StartTurnRequest,
+  Turn,
+  TurnAccepted,
+  TurnEventsPage,
   TurnEventsQuery,
   TurnId,
   validationError,
   type ErrorBody,
-  type Health,
   type KonsoleServerFrame,
-  type TurnEventsPage,
   type TurnMode,
 } from "@kon/protocol";
 import { Hono, type Context } from "hono";
@@ -51,45 +56,42 @@ const STREAM_DRAIN_TIMEOUT_MS = 30_000;
 const bufferedBytesOf = (raw: unknown): number => (raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0;
 const RequestId = z.string().min(1).max(200);
 const WaitQuery = z.object({ wait: z.enum(["true", "false", "1", "0"]).optional() });
+const SessionPath = z.object({ sessionId: SessionId });
+const TurnPath = z.object({ turnId: TurnId });
+const PermissionPath = z.object({ turnId: TurnId, requestId: RequestId });
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(parsed.error, what);
-  return parsed.data;
-}
-
-async function jsonBody(c: Context): Promise<unknown> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new ApiError("unsupported_media_type", "Send the body as application/json");
-  try {
-    return await c.req.json();
-  } catch {
-    throw new ApiError("bad_request", "The body is not valid JSON");
-  }
-}
-
-const sessionIdOf = (c: Context): string => parseWith(SessionId, c.req.param("sessionId"), "session id");
-const turnIdOf = (c: Context): string => parseWith(TurnId, c.req.param("turnId"), "turn id");
+const API_INFO = {
+  title: "konsole",
+  version: KONSOLE_VERSION,
+  description: "The supervisor's API, for konui and operators: turns, hot prompts, sessions, the journal, the hot pool, the host observer.",
+  tokenDescription: "The service token (KONSOLE_SERVICE_TOKEN) shared with konui.",
+};
 
 export function createApp({ config, supervisor, journal, logger, observer, bus, metrics }: AppDeps) {
   const startedAt = Date.now();
-  /** `?wait=true` answers with the finished turn instead of 202 at once. */
-  const startTurn = async (c: Context, forcedMode?: TurnMode) => {
-    const sessionId = sessionIdOf(c);
-    const { wait } = parseWith(WaitQuery, c.req.query(), "query");
-    const params = parseWith(StartTurnRequest, await jsonBody(c), "turn request");
+  const startTurn = async (
+    c: Context,
+    sessionId: string,
+    wait: z.output<typeof WaitQuery>["wait"],
+    params: z.output<typeof StartTurnRequest>,
+    forcedMode?: TurnMode,
+  ) => {
     const accepted = supervisor.startTurn(sessionId, forcedMode ? { ...params, mode: forcedMode } : params);
     if (wait === "true" || wait === "1") return c.json(await supervisor.waitForTurn(accepted.turn.id), 200);
     return c.json(accepted, 202);
   };
+  const turnDoc = (summary: string) =>
+    documented({ summary: `${summary}; ?wait=true answers 200 with the finished turn`, tags: ["turns"], ok: { 200: Turn, 202: TurnAccepted }, errors: [413, 415, 429, 503] });
   const streamLimits = { maxBufferedBytes: config.streamMaxBufferedBytes, drainTimeoutMs: STREAM_DRAIN_TIMEOUT_MS };
   const app = new Hono()
     .use("*", requestIds())
     .use("*", async (c, next) => {
       await next();
       for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) c.header(name, value);
-    })
-    .get("/health", (c) => {
+    });
+  app.route("/", contractRoutes("", app, API_INFO));
+  return app
+    .get("/health", documented({ summary: "Liveness, version and the kind of Claude credentials", tags: ["health"], public: true, ok: { 200: Health } }), (c) => {
       const health: Health = {
         status: "ok",
         service: "konsole",
@@ -109,45 +111,109 @@ export function createApp({ config, supervisor, journal, logger, observer, bus, 
         },
       }),
     )
-    .get("/metrics", serveMetrics(metrics))
-    .post("/sessions/:sessionId/turns", (c) => startTurn(c))
-    .post("/sessions/:sessionId/hot-prompt", (c) => startTurn(c, "hot"))
-    .get("/hot/status", (c) => c.json(supervisor.hotStatus(), 200))
-    .put("/hot/config", async (c) => {
-      const { targetSize } = parseWith(HotConfigRequest, await jsonBody(c), "hot config");
-      return c.json(supervisor.setHotPoolSize(targetSize), 200);
-    })
-    .get("/sessions/:sessionId", (c) => c.json(supervisor.getSession(sessionIdOf(c)), 200))
-    .get("/sessions/:sessionId/turns", (c) => c.json({ turns: supervisor.listTurns(sessionIdOf(c)) }, 200))
-    .post("/sessions/:sessionId/adopt", async (c) => {
-      const sessionId = sessionIdOf(c);
-      const request = parseWith(AdoptConversationRequest, await jsonBody(c), "adopt request");
-      const knownFiles = observer.queries.transcriptFiles(request.claudeSessionId);
-      return c.json(await supervisor.adoptConversation(sessionId, request, knownFiles), 201);
-    })
-    .post("/sessions/:sessionId/reset", async (c) => c.json(await supervisor.resetSession(sessionIdOf(c)), 200))
-    .delete("/sessions/:sessionId", async (c) => {
-      await supervisor.endSession(sessionIdOf(c));
-      return c.body(null, 204);
-    })
-    .get("/turns/:turnId", (c) => c.json(supervisor.getTurn(turnIdOf(c)), 200))
-    .get("/turns/:turnId/events", (c) => {
-      const turnId = turnIdOf(c);
-      const query = parseWith(TurnEventsQuery, c.req.query(), "query");
-      supervisor.getTurn(turnId);
-      const entries = journal.turnEntries(turnId, query.after, query.limit);
-      const page: TurnEventsPage = { entries, nextSeq: entries.at(-1)?.seq ?? query.after };
-      return c.json(page, 200);
-    })
-    .post("/turns/:turnId/interrupt", async (c) => c.json(await supervisor.interruptTurn(turnIdOf(c)), 200))
-    .post("/turns/:turnId/permissions/:requestId", async (c) => {
-      const answer = parseWith(PermissionAnswer, await jsonBody(c), "permission answer");
-      supervisor.answerPermission(turnIdOf(c), parseWith(RequestId, c.req.param("requestId"), "request id"), answer);
-      return c.body(null, 204);
-    })
+    .get("/metrics", documented({ summary: "Prometheus metrics (text exposition format)", tags: ["metrics"], ok: { 200: null } }), serveMetrics(metrics))
+    .post(
+      "/sessions/:sessionId/turns",
+      turnDoc("Start a turn (queued behind the session's turns)"),
+      validate("param", SessionPath, "session id"),
+      validate("query", WaitQuery, "query"),
+      validate("json", StartTurnRequest, "turn request"),
+      (c) => startTurn(c, c.req.valid("param").sessionId, c.req.valid("query").wait, c.req.valid("json")),
+    )
+    .post(
+      "/sessions/:sessionId/hot-prompt",
+      turnDoc("Start a hot turn: the session's claude process stays alive for the next one"),
+      validate("param", SessionPath, "session id"),
+      validate("query", WaitQuery, "query"),
+      validate("json", StartTurnRequest, "turn request"),
+      (c) => startTurn(c, c.req.valid("param").sessionId, c.req.valid("query").wait, c.req.valid("json"), "hot"),
+    )
+    .get("/hot/status", documented({ summary: "The hot process pool", tags: ["hot pool"], ok: { 200: HotStatus } }), (c) => c.json(supervisor.hotStatus(), 200))
+    .put(
+      "/hot/config",
+      documented({ summary: "Set the pool's target size", tags: ["hot pool"], ok: { 200: HotStatus }, errors: [413, 415] }),
+      validate("json", HotConfigRequest, "hot config"),
+      (c) => c.json(supervisor.setHotPoolSize(c.req.valid("json").targetSize), 200),
+    )
+    .get(
+      "/sessions/:sessionId",
+      documented({ summary: "A session", tags: ["sessions"], ok: { 200: KonsoleSession }, errors: [404] }),
+      validate("param", SessionPath, "session id"),
+      (c) => c.json(supervisor.getSession(c.req.valid("param").sessionId), 200),
+    )
+    .get(
+      "/sessions/:sessionId/turns",
+      documented({ summary: "A session's turns", tags: ["sessions"], ok: { 200: z.object({ turns: z.array(Turn) }) } }),
+      validate("param", SessionPath, "session id"),
+      (c) => c.json({ turns: supervisor.listTurns(c.req.valid("param").sessionId) }, 200),
+    )
+    .post(
+      "/sessions/:sessionId/adopt",
+      documented({ summary: "Bind a session konsole has not run yet to an existing Claude conversation", tags: ["sessions"], ok: { 201: KonsoleSession }, errors: [404, 409] }),
+      validate("param", SessionPath, "session id"),
+      validate("json", AdoptConversationRequest, "adopt request"),
+      async (c) => {
+        const request = c.req.valid("json");
+        const knownFiles = observer.queries.transcriptFiles(request.claudeSessionId);
+        return c.json(await supervisor.adoptConversation(c.req.valid("param").sessionId, request, knownFiles), 201);
+      },
+    )
+    .post(
+      "/sessions/:sessionId/reset",
+      documented({ summary: "Forget the Claude conversation and retire its process", tags: ["sessions"], ok: { 200: KonsoleSession }, errors: [404, 409] }),
+      validate("param", SessionPath, "session id"),
+      async (c) => c.json(await supervisor.resetSession(c.req.valid("param").sessionId), 200),
+    )
+    .delete(
+      "/sessions/:sessionId",
+      documented({ summary: "End a session: its turns stop, its process retires", tags: ["sessions"], ok: { 204: null }, errors: [404] }),
+      validate("param", SessionPath, "session id"),
+      async (c) => {
+        await supervisor.endSession(c.req.valid("param").sessionId);
+        return c.body(null, 204);
+      },
+    )
+    .get(
+      "/turns/:turnId",
+      documented({ summary: "A turn", tags: ["turns"], ok: { 200: Turn }, errors: [404] }),
+      validate("param", TurnPath, "turn id"),
+      (c) => c.json(supervisor.getTurn(c.req.valid("param").turnId), 200),
+    )
+    .get(
+      "/turns/:turnId/events",
+      documented({ summary: "A page of the turn's journal entries after a sequence number", tags: ["turns"], ok: { 200: TurnEventsPage }, errors: [404] }),
+      validate("param", TurnPath, "turn id"),
+      validate("query", TurnEventsQuery, "query"),
+      (c) => {
+        const { turnId } = c.req.valid("param");
+        const query = c.req.valid("query");
+        supervisor.getTurn(turnId);
+        const entries = journal.turnEntries(turnId, query.after, query.limit);
+        const page: TurnEventsPage = { entries, nextSeq: entries.at(-1)?.seq ?? query.after };
+        return c.json(page, 200);
+      },
+    )
+    .post(
+      "/turns/:turnId/interrupt",
+      documented({ summary: "Interrupt a turn; answers once it has ended", tags: ["turns"], ok: { 200: Turn }, errors: [404, 409] }),
+      validate("param", TurnPath, "turn id"),
+      async (c) => c.json(await supervisor.interruptTurn(c.req.valid("param").turnId), 200),
+    )
+    .post(
+      "/turns/:turnId/permissions/:requestId",
+      documented({ summary: "Answer a tool permission request the turn waits on", tags: ["turns"], ok: { 204: null }, errors: [404] }),
+      validate("param", PermissionPath, "turn and request id"),
+      validate("json", PermissionAnswer, "permission answer"),
+      (c) => {
+        const { turnId, requestId } = c.req.valid("param");
+        supervisor.answerPermission(turnId, requestId, c.req.valid("json"));
+        return c.body(null, 204);
+      },
+    )
     .route("/observer", observerRoutes(observer))
     .get(
       "/ws",
+      documented({ summary: "The journal stream (WebSocket): KonsoleClientFrame in, KonsoleServerFrame out", tags: ["journal"], ok: { 101: null } }),
       upgradeWebSocket(() => {
         let stream: JournalStream | null = null;
         return {
@@ -166,20 +232,18 @@ export function createApp({ config, supervisor, journal, logger, observer, bus, 
           onError: () => stream?.close(),
         };
       }),
-    );
-
-  app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json(error.toBody(), error.status);
-    if (error instanceof z.ZodError) return c.json(validationError(error).toBody(), 400);
-    logger.error({ err: error, path: c.req.path }, "unhandled error");
-    const body: ErrorBody = { error: { code: "internal", message: "Internal error" } };
-    return c.json(body, 500);
-  });
-  app.notFound((c) => {
-    const body: ErrorBody = { error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } };
-    return c.json(body, 404);
-  });
-  return app;
+    )
+    .onError((error, c) => {
+      if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+      if (error instanceof z.ZodError) return c.json(validationError(error).toBody(), 400);
+      logger.error({ err: error, path: c.req.path }, "unhandled error");
+      const body: ErrorBody = { error: { code: "internal", message: "Internal error" } };
+      return c.json(body, 500);
+    })
+    .notFound((c) => {
+      const body: ErrorBody = { error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } };
+      return c.json(body, 404);
+    });
 }
 
 export type KonsoleApp = ReturnType<typeof createApp>;

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { answerParserRefusals, API_SECURITY_HEADERS } from "@kon/protocol";
 import { WebSocketServer } from "ws";
-import { createApp } from "./app.ts";
+import { createApp, type KonsoleApp } from "./app.ts";
 import { claudeCredentialsOf, NO_CREDENTIALS_HINT } from "./claude/credentials.ts";
 import { loadConfig, type KonsoleConfig } from "./config.ts";
 import { createKonsoleBus, type KonsoleBus } from "./events/bus.ts";
@@ -32,6 +32,8 @@ export interface StartOptions {
 export interface RunningKonsole {
   url: string;
   port: number;
+  /** What it serves: the contract tests walk its routes. */
+  app: KonsoleApp;
   supervisor: Supervisor;
   journal: TurnJournal;
   observer: RunningObserver;
@@ -115,7 +117,7 @@ export async function start(config: KonsoleConfig = loadConfig(), options: Start
     })();
     return stopped;
   };
-  return { url, port, supervisor, journal, observer, bus, metricsUrl, stop };
+  return { url, port, app, supervisor, journal, observer, bus, metricsUrl, stop };
 }
 
 const urlOf = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;

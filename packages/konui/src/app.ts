@@ -1,4 +1,5 @@
-import { API_SECURITY_HEADERS, type Health } from "@kon/protocol";
+import { contractRoutes, documented } from "@kon/openapi";
+import { API_SECURITY_HEADERS, Health } from "@kon/protocol";
 import { Hono } from "hono";
 import { browserLoginRoutes } from "./auth/browser-login-routes.ts";
 import { authenticate } from "./auth/guard.ts";
@@ -26,6 +27,13 @@ import { VERSION } from "./version.ts";
 
 export type AppDeps = ServiceDeps;
 
+const API_INFO = {
+  title: "konui",
+  version: VERSION,
+  description: "The gateway's public API: logins and tokens, users, kontasks, agent sessions and their messages, guardrails, flags, usage.",
+  tokenDescription: "An access token from POST /api/token or /api/auth/login, or a Claude process token (KONUI_TOKEN); /internal/* takes konsole's service token.",
+};
+
 /** Builds konui's HTTP app over its dependencies; listening is someone else's job. */
 export function createApp(deps: AppDeps) {
   const services = createServices(deps);
@@ -52,11 +60,13 @@ function buildRoutes(s: Services) {
     .use("*", requestIds())
     .use("*", async (c, next) => {
       await next();
-      // Dashboard pages bring their own policy; everything else gets the API's.
+      // Dashboard and docs pages bring their own policy; everything else gets the API's.
       for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) if (!c.res.headers.has(name)) c.header(name, value);
     })
-    .use("*", limitBodies(s.config))
-    .get("/health", (c) =>
+    .use("*", limitBodies(s.config));
+  app.route("/api", contractRoutes("/api", app, API_INFO));
+  return app
+    .get("/health", documented({ summary: "Liveness and version", tags: ["health"], public: true, ok: { 200: Health } }), (c) =>
       c.json({ status: "ok", service: "konui", version: VERSION, uptimeSec: (s.now() - startedAt) / 1000 } satisfies Health, 200),
     )
     .route("/", metricsRoutes(s.metrics, s.config.metricsToken, s.authenticator))
@@ -65,10 +75,9 @@ function buildRoutes(s: Services) {
     .route("/", liveRoutes(s))
     .route("/internal", internalRoutes(s))
     .route("/api", api)
-    .route("/", dashboardRoutes(s.config.dashboardDir));
-  app.onError(errorHandler(s.logger));
-  app.notFound(notFoundHandler);
-  return app;
+    .route("/", dashboardRoutes(s.config.dashboardDir))
+    .onError(errorHandler(s.logger))
+    .notFound(notFoundHandler);
 }
 
 export type KonuiApp = ReturnType<typeof buildRoutes>;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { serve } from "@hono/node-server";
 import { answerParserRefusals, API_SECURITY_HEADERS } from "@kon/protocol";
 import { WebSocketServer } from "ws";
-import { createApp } from "./app.ts";
+import { createApp, type KonuiApp } from "./app.ts";
 import { ensureFirstAdmin } from "./auth/bootstrap.ts";
 import { resolveJwtSecret } from "./auth/jwt-secret.ts";
 import { startTokenSweeper } from "./auth/sweeper.ts";
@@ -33,6 +33,8 @@ export interface StartOptions {
 export interface RunningKonui {
   url: string;
   port: number;
+  /** What it serves: the contract tests walk its routes. */
+  app: KonuiApp;
   services: Services;
   stop(): Promise<void>;
 }
@@ -99,5 +101,5 @@ export async function start(config: Config = loadConfig(), options: StartOptions
     })();
     return stopping;
   };
-  return { url, port, services, stop };
+  return { url, port, app, services, stop };
 }

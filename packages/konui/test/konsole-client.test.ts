@@ -22,6 +22,7 @@ function konsoleApp() {
     .get("/turns/:id", async (c) => c.json(await fake.getTurn(c.req.param("id")), 200))
     .post("/sessions/:id/reset", (c) => (c.req.param("id") === "known" ? c.body(null, 204) : c.json({ error: { code: "not_found", message: "no" } }, 404)))
     .delete("/sessions/:id", (c) => c.body(null, 204))
+    .post("/turns/done/interrupt", (c) => c.json({ error: { code: "conflict", message: "already finished" } }, 409))
     .post("/turns/:id/interrupt", (c) => c.json({ error: { code: "bad_request", message: "bad" } }, 400));
   app.onError((err, c) => (err instanceof ApiError ? c.json(err.toBody(), err.status) : c.json({}, 500)));
   const client = createKonsoleClient({
@@ -52,6 +53,8 @@ describe("konsole client", () => {
     await expect(client.getTurn("11111111-1111-4111-8111-111111111111")).rejects.toMatchObject({ code: "not_found" });
     await expect(client.startTurn("huge", { userId: "u", text: "x" })).rejects.toMatchObject({ code: "payload_too_large" });
     await expect(client.interruptTurn("t")).rejects.toMatchObject({ code: "bad_request", message: expect.stringContaining("bad") });
+    // A turn that ended while konui still saw it running is a conflict, not konui's own failure.
+    await expect(client.interruptTurn("done")).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("already finished") });
   });
 
   it("reports an unreachable konsole as unavailable", async () => {

@@ -1,6 +1,16 @@
-import { ApiError, ObserverBlocksQuery, ObserverSessionsQuery, ObserverUsageQuery, validationError } from "@kon/protocol";
+import { documented, validate } from "@kon/openapi";
+import {
+  ApiError,
+  ObservedSessionDetail,
+  ObservedSessionPage,
+  ObservedUsageReport,
+  ObserverBlocksQuery,
+  ObserverSessionsQuery,
+  ObserverStatus,
+  ObserverUsageQuery,
+  UsageBlocksReport,
+} from "@kon/protocol";
 import { Hono } from "hono";
-import type { z } from "zod";
 import type { HostObserver } from "./host-observer.ts";
 import type { ObserverQueries } from "./observer-queries.ts";
 
@@ -9,26 +19,38 @@ export interface ObserverRouteDeps {
   queries: ObserverQueries;
 }
 
-function parseQuery<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(parsed.error, "query");
-  return parsed.data;
-}
-
 /** `/observer/*`: the host's Claude sessions and usage, as the observer indexed them. */
 export function observerRoutes({ observer, queries }: ObserverRouteDeps) {
+  const tags = ["host observer"];
   return new Hono()
-    .get("/sessions", (c) => c.json(queries.list(parseQuery(ObserverSessionsQuery, c.req.query())), 200))
-    .get("/sessions/:id", (c) => {
+    .get(
+      "/sessions",
+      documented({ summary: "The host's Claude sessions, newest first", tags, ok: { 200: ObservedSessionPage } }),
+      validate("query", ObserverSessionsQuery, "query"),
+      (c) => c.json(queries.list(c.req.valid("query")), 200),
+    )
+    .get("/sessions/:id", documented({ summary: "One observed session", tags, ok: { 200: ObservedSessionDetail }, errors: [404] }), (c) => {
       const id = c.req.param("id");
       const detail = queries.detail(id);
       if (!detail) throw new ApiError("not_found", `No observed session ${id}`);
       return c.json(detail, 200);
     })
-    .get("/usage", (c) => c.json(queries.usage(parseQuery(ObserverUsageQuery, c.req.query())), 200))
-    .get("/blocks", (c) => {
-      const { since, sessions } = parseQuery(ObserverBlocksQuery, c.req.query());
-      return c.json(queries.blocks(since, Date.now(), sessions), 200);
-    })
-    .get("/status", (c) => c.json(queries.status([...observer.roots], observer.lastScanAt), 200));
+    .get(
+      "/usage",
+      documented({ summary: "Observed usage grouped by hour, day, project, model or session", tags, ok: { 200: ObservedUsageReport } }),
+      validate("query", ObserverUsageQuery, "query"),
+      (c) => c.json(queries.usage(c.req.valid("query")), 200),
+    )
+    .get(
+      "/blocks",
+      documented({ summary: "Usage in 5-hour blocks", tags, ok: { 200: UsageBlocksReport } }),
+      validate("query", ObserverBlocksQuery, "query"),
+      (c) => {
+        const { since, sessions } = c.req.valid("query");
+        return c.json(queries.blocks(since, Date.now(), sessions), 200);
+      },
+    )
+    .get("/status", documented({ summary: "What the observer watches and when it last scanned", tags, ok: { 200: ObserverStatus } }), (c) =>
+      c.json(queries.status([...observer.roots], observer.lastScanAt), 200),
+    );
 }

@@ -1,7 +1,7 @@
-import { ApiError, LOGIN_HINT_COOKIE, REFRESH_COOKIE, TokenRequest } from "@kon/protocol";
+import { documented, validate } from "@kon/openapi";
+import { ApiError, LOGIN_HINT_COOKIE, REFRESH_COOKIE, TokenRequest, TokenResponse } from "@kon/protocol";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { readJson } from "../http/body.ts";
 import type { Services } from "../services.ts";
 import { bearerToken } from "./guard.ts";
 import { checkLogin } from "./login.ts";
@@ -38,41 +38,61 @@ export function browserLoginRoutes(s: Services) {
     await next();
   };
 
+  const tags = ["login"];
   return new Hono()
     .use("/api/auth/*", sameOriginOnly)
-    .post("/api/auth/login", async (c) => {
-      const user = await checkLogin(s, c, await readJson(c, TokenRequest, "credentials"));
-      const access = await s.accessTokens.issue(user.id);
-      setRefreshCookie(c, s.refreshTokens.issue(user.id, access.jti));
-      s.logger.info({ userId: user.id }, "browser login");
-      return c.json(tokenResponse(access), 200);
-    })
-    .post("/api/auth/refresh", async (c) => {
-      let rotated;
-      try {
-        rotated = s.refreshTokens.rotate(getCookie(c, REFRESH_COOKIE));
-      } catch (err) {
+    .post(
+      "/api/auth/login",
+      documented({
+        summary: "Browser login: an access token plus the httpOnly refresh cookie kon_refresh",
+        tags,
+        public: true,
+        ok: { 200: TokenResponse },
+        errors: [401, 403, 413, 415, 429],
+      }),
+      validate("json", TokenRequest, "credentials"),
+      async (c) => {
+        const user = await checkLogin(s, c, c.req.valid("json"));
+        const access = await s.accessTokens.issue(user.id);
+        setRefreshCookie(c, s.refreshTokens.issue(user.id, access.jti));
+        s.logger.info({ userId: user.id }, "browser login");
+        return c.json(tokenResponse(access), 200);
+      },
+    )
+    .post(
+      "/api/auth/refresh",
+      documented({ summary: "A new access token for the kon_refresh cookie, which rotates", tags, public: true, ok: { 200: TokenResponse }, errors: [401, 403] }),
+      async (c) => {
+        let rotated;
+        try {
+          rotated = s.refreshTokens.rotate(getCookie(c, REFRESH_COOKIE));
+        } catch (err) {
+          clearRefreshCookie(c);
+          throw err;
+        }
+        const user = s.users.findById(rotated.userId);
+        if (!user || user.disabled) {
+          s.refreshTokens.revokeFamily(rotated.familyId);
+          clearRefreshCookie(c);
+          throw new ApiError("unauthorized", "User is disabled or gone");
+        }
+        const access = await s.accessTokens.issue(user.id);
+        setRefreshCookie(c, rotated.next(access.jti));
+        return c.json(tokenResponse(access), 200);
+      },
+    )
+    .post(
+      "/api/auth/logout",
+      documented({ summary: "Revoke the cookie's login and the bearer token, clear the cookies", tags, public: true, ok: { 204: null }, errors: [403] }),
+      async (c) => {
+        s.refreshTokens.revokeFamilyOf(getCookie(c, REFRESH_COOKIE));
+        const bearer = bearerToken(c.req.header("authorization"));
+        if (bearer) {
+          const claims = await s.accessTokens.verify(bearer).catch(() => undefined);
+          if (claims) s.accessTokens.revoke(claims.jti);
+        }
         clearRefreshCookie(c);
-        throw err;
-      }
-      const user = s.users.findById(rotated.userId);
-      if (!user || user.disabled) {
-        s.refreshTokens.revokeFamily(rotated.familyId);
-        clearRefreshCookie(c);
-        throw new ApiError("unauthorized", "User is disabled or gone");
-      }
-      const access = await s.accessTokens.issue(user.id);
-      setRefreshCookie(c, rotated.next(access.jti));
-      return c.json(tokenResponse(access), 200);
-    })
-    .post("/api/auth/logout", async (c) => {
-      s.refreshTokens.revokeFamilyOf(getCookie(c, REFRESH_COOKIE));
-      const bearer = bearerToken(c.req.header("authorization"));
-      if (bearer) {
-        const claims = await s.accessTokens.verify(bearer).catch(() => undefined);
-        if (claims) s.accessTokens.revoke(claims.jti);
-      }
-      clearRefreshCookie(c);
-      return c.body(null, 204);
-    });
+        return c.body(null, 204);
+      },
+    );
 }

@@ -1,7 +1,7 @@
-import { AnswerDecisionRequest, DecisionListQuery, KontaskListQuery, type DecisionPage, type Inbox, type InboxItem } from "@kon/protocol";
+import { documented, validate } from "@kon/openapi";
+import { AnswerDecisionRequest, Decision, DecisionListQuery, DecisionPage, Inbox, KontaskListQuery, type InboxItem } from "@kon/protocol";
 import { Hono } from "hono";
 import { requireUser } from "../auth/guard.ts";
-import { readJson, readQuery } from "../http/body.ts";
 import type { AppEnv } from "../http/context.ts";
 import type { Services } from "../services.ts";
 import { toDecision } from "./decision-row.ts";
@@ -10,20 +10,36 @@ const INBOX_LIMIT = 200;
 
 /** Decisions and the inbox: people only (a process token gets 403); what a caller may not answer does not exist (404). */
 export function decisionRoutes(s: Services) {
+  const tags = ["decisions"];
   return new Hono<AppEnv>()
-    .get("/decisions", (c) => {
-      const user = requireUser(c);
-      const query = readQuery(c, DecisionListQuery, "decision query");
-      const { rows, nextCursor } = s.decisionStore.list(query, s.decisions.viewerOf(user));
-      return c.json({ decisions: rows.map(toDecision), nextCursor } satisfies DecisionPage, 200);
-    })
-    .get("/decisions/:id", (c) => c.json(s.decisions.find(requireUser(c), c.req.param("id")), 200))
-    .post("/decisions/:id/answer", async (c) => {
-      const user = requireUser(c);
-      const request = await readJson(c, AnswerDecisionRequest, "answer");
-      return c.json(await s.decisions.answer(user, c.req.param("id"), request), 200);
-    })
-    .get("/inbox", (c) => {
+    .get(
+      "/decisions",
+      documented({ summary: "Decisions you may answer, newest first", tags, ok: { 200: DecisionPage }, errors: [403] }),
+      validate("query", DecisionListQuery, "decision query"),
+      (c) => {
+        const user = requireUser(c);
+        const { rows, nextCursor } = s.decisionStore.list(c.req.valid("query"), s.decisions.viewerOf(user));
+        return c.json({ decisions: rows.map(toDecision), nextCursor } satisfies DecisionPage, 200);
+      },
+    )
+    .get("/decisions/:id", documented({ summary: "One decision", tags, ok: { 200: Decision }, errors: [403, 404] }), (c) =>
+      c.json(s.decisions.find(requireUser(c), c.req.param("id")), 200),
+    )
+    .post(
+      "/decisions/:id/answer",
+      documented({
+        summary: "Answer a pending decision: allow (maybe edited, maybe always), deny with a message, or answer a question",
+        tags,
+        ok: { 200: Decision },
+        errors: [403, 404, 409, 413, 415, 503],
+      }),
+      validate("json", AnswerDecisionRequest, "answer"),
+      async (c) => {
+        const user = requireUser(c);
+        return c.json(await s.decisions.answer(user, c.req.param("id"), c.req.valid("json")), 200);
+      },
+    )
+    .get("/inbox", documented({ summary: "What waits for you: pending decisions and kontasks awaiting your input, newest first", tags, ok: { 200: Inbox }, errors: [403] }), (c) => {
       const user = requireUser(c);
       const pending = s.decisionStore.list(DecisionListQuery.parse({ status: "pending", limit: INBOX_LIMIT }), s.decisions.viewerOf(user));
       // Kontasks wait for the person they belong to or are aimed at, admins included.

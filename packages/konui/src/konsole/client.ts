@@ -17,6 +17,8 @@ import {
   type ObserverUsageQuery,
   type StartTurnRequest,
 } from "@kon/protocol";
+import type { KonsoleApp } from "@kon/konsole/app";
+import { hc } from "hono/client";
 import type { z } from "zod";
 import { requestIdHeaders } from "../http/request-context.ts";
 
@@ -46,14 +48,12 @@ export interface KonsoleApi {
 export type ObserverQuery<S extends z.ZodType> = z.output<S>;
 
 /** A parsed observer query back as URL parameters (id lists comma-separated). */
-function searchOf(query: Record<string, string | number | readonly string[] | undefined>): string {
-  const params = new URLSearchParams();
+function searchOf(query: Record<string, string | number | readonly string[] | undefined>): Record<string, string> {
+  const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
+    if (value !== undefined) params[key] = Array.isArray(value) ? value.join(",") : String(value);
   }
-  const text = params.toString();
-  return text ? `?${text}` : "";
+  return params;
 }
 
 export interface KonsoleClientOptions {
@@ -63,34 +63,29 @@ export interface KonsoleClientOptions {
   timeoutMs?: number;
 }
 
+type KonsoleRpc = ReturnType<typeof hc<KonsoleApp>>;
+
 export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
-    let response: Response;
+  const timedFetch: typeof fetch = async (input, init) => {
     try {
-      response = await doFetch(`${options.baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${options.serviceToken}`,
-          ...requestIdHeaders(),
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const headers = new Headers(init?.headers);
+      for (const [name, value] of Object.entries(requestIdHeaders())) headers.set(name, value);
+      return await doFetch(input, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new ApiError("unavailable", `konsole is unreachable: ${(err as Error).message}`);
     }
-    return response;
-  }
+  };
+  // Paths, parameters and bodies are typed by konsole's own routes; answers are still parsed.
+  const konsole: KonsoleRpc = hc<KonsoleApp>(options.baseUrl, { fetch: timedFetch, headers: { authorization: `Bearer ${options.serviceToken}` } });
 
   async function failure(response: Response, what: string): Promise<ApiError> {
     const parsed = ErrorBody.safeParse(await response.json().catch(() => null));
     const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
     if (response.status === 429) return new ApiError("queue_full", `konsole is busy: ${message}`);
     if (response.status === 404) return new ApiError("not_found", `konsole: ${message}`);
+    // e.g. a turn that finished while konui still saw it running.
     if (response.status === 409) return new ApiError("conflict", `konsole: ${message}`);
     // What konui forwards comes from the caller's input (text, files), so these are theirs to fix.
     if (response.status === 413) return new ApiError("payload_too_large", `konsole refused to ${what}: ${message}`);
@@ -111,28 +106,24 @@ export function createKonsoleClient(options: KonsoleClientOptions): KonsoleApi {
     await response.body?.cancel();
   }
 
-  const seg = encodeURIComponent;
+  const session = (sessionId: string) => ({ param: { sessionId } });
+  const turn = (turnId: string) => ({ param: { turnId } });
   return {
     startTurn: async (sessionId, request) =>
-      expect(await call("POST", `/sessions/${seg(sessionId)}/turns`, request), TurnAccepted, "start a turn"),
-    getTurn: async (turnId) => expect(await call("GET", `/turns/${seg(turnId)}`), Turn, "get a turn"),
-    interruptTurn: async (turnId) =>
-      expectEmpty(await call("POST", `/turns/${seg(turnId)}/interrupt`), "interrupt a turn", true),
-    resetSession: async (sessionId) =>
-      expectEmpty(await call("POST", `/sessions/${seg(sessionId)}/reset`), "reset a session", true),
-    deleteSession: async (sessionId) =>
-      expectEmpty(await call("DELETE", `/sessions/${seg(sessionId)}`), "delete a session", true),
-    hotStatus: async () => expect(await call("GET", "/hot/status"), HotStatus, "report hot status"),
+      expect(await konsole.sessions[":sessionId"].turns.$post({ ...session(sessionId), query: {}, json: request }), TurnAccepted, "start a turn"),
+    getTurn: async (turnId) => expect(await konsole.turns[":turnId"].$get(turn(turnId)), Turn, "get a turn"),
+    interruptTurn: async (turnId) => expectEmpty(await konsole.turns[":turnId"].interrupt.$post(turn(turnId)), "interrupt a turn", true),
+    resetSession: async (sessionId) => expectEmpty(await konsole.sessions[":sessionId"].reset.$post(session(sessionId)), "reset a session", true),
+    deleteSession: async (sessionId) => expectEmpty(await konsole.sessions[":sessionId"].$delete(session(sessionId)), "delete a session", true),
+    hotStatus: async () => expect(await konsole.hot.status.$get(), HotStatus, "report hot status"),
     answerPermission: async (turnId, requestId, answer) =>
-      expectEmpty(await call("POST", `/turns/${seg(turnId)}/permissions/${seg(requestId)}`, answer), "answer a permission request", false),
-    observerSessions: async (query) =>
-      expect(await call("GET", `/observer/sessions${searchOf(query)}`), ObservedSessionPage, "list host sessions"),
-    observerSession: async (id) =>
-      expect(await call("GET", `/observer/sessions/${seg(id)}`), ObservedSessionDetail, "describe a host session"),
-    observerUsage: async (query) => expect(await call("GET", `/observer/usage${searchOf(query)}`), ObservedUsageReport, "report host usage"),
-    observerBlocks: async (query) => expect(await call("GET", `/observer/blocks${searchOf(query)}`), UsageBlocksReport, "report usage blocks"),
-    observerStatus: async () => expect(await call("GET", "/observer/status"), ObserverStatus, "report the observer's status"),
+      expectEmpty(await konsole.turns[":turnId"].permissions[":requestId"].$post({ param: { turnId, requestId }, json: answer }), "answer a permission request", false),
+    observerSessions: async (query) => expect(await konsole.observer.sessions.$get({ query: searchOf(query) }), ObservedSessionPage, "list host sessions"),
+    observerSession: async (id) => expect(await konsole.observer.sessions[":id"].$get({ param: { id } }), ObservedSessionDetail, "describe a host session"),
+    observerUsage: async (query) => expect(await konsole.observer.usage.$get({ query: searchOf(query) }), ObservedUsageReport, "report host usage"),
+    observerBlocks: async (query) => expect(await konsole.observer.blocks.$get({ query: searchOf(query) }), UsageBlocksReport, "report usage blocks"),
+    observerStatus: async () => expect(await konsole.observer.status.$get(), ObserverStatus, "report the observer's status"),
     adoptConversation: async (sessionId, request) =>
-      expect(await call("POST", `/sessions/${seg(sessionId)}/adopt`, request), KonsoleSession, "adopt a conversation"),
+      expect(await konsole.sessions[":sessionId"].adopt.$post({ ...session(sessionId), json: request }), KonsoleSession, "adopt a conversation"),
   };
 }

@@ -1,4 +1,5 @@
 import { upgradeWebSocket } from "@hono/node-server";
+import { documented } from "@kon/openapi";
 import { ApiError, DashboardClientFrame, type DashboardCloseReason, type DashboardServerFrame } from "@kon/protocol";
 import { Hono } from "hono";
 import { toUser } from "../auth/users.ts";
@@ -25,7 +26,13 @@ function replyTo(raw: unknown): DashboardServerFrame {
  */
 export function liveRoutes(s: Services) {
   const log = s.logger.child({ component: "live" });
-  return new Hono().get("/api/live", async (c, next) => {
+  const operation = documented({
+    summary: "The live stream (WebSocket): frames are DashboardServerFrame of @kon/protocol; the token as bearer sub-protocol, header or ?access_token=",
+    tags: ["live"],
+    ok: { 101: null },
+    errors: [400, 403],
+  });
+  return new Hono().get("/api/live", operation, async (c, next) => {
     const principal = await s.authenticator.principalOf(streamToken(c));
     if (principal.kind !== "user") throw new ApiError("forbidden", "Process tokens cannot open the dashboard stream");
     const { user, jti, expiresAt } = principal;

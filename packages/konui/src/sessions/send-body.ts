@@ -1,10 +1,17 @@
+import { validateBody } from "@kon/openapi";
 import { ApiError, SendMessageRequest } from "@kon/protocol";
-import type { Context } from "hono";
+import type { Context, Env } from "hono";
+import { z } from "zod";
 import { isMultipart, parseWith, readJson } from "../http/body.ts";
 import type { SendInput } from "./turn-sender.ts";
 
+/** The multipart form of a send, for the document: the JSON fields as text fields, plus files. */
+const MultipartSend = SendMessageRequest.extend({
+  files: z.array(z.file()).max(3).optional().describe("up to 3 files: JPEG/PNG/GIF/WebP images, text, CSV or JSON; 5 MB each"),
+});
+
 /** A send as JSON `{ text, kind }` or multipart with the same fields plus files under any name. */
-export async function readSendInput(c: Context): Promise<SendInput> {
+async function readSendInput(c: Context): Promise<SendInput> {
   if (!isMultipart(c.req.header("content-type"))) {
     return { ...(await readJson(c, SendMessageRequest, "message")), files: [] };
   }
@@ -23,4 +30,9 @@ export async function readSendInput(c: Context): Promise<SendInput> {
     }
   }
   return { ...parseWith(SendMessageRequest, fields, "message"), files };
+}
+
+/** Validates a send in the route chain; the handler reads it with `c.req.valid("form")`. */
+export function sendInput<E extends Env, P extends string>() {
+  return validateBody<SendInput, E, P>(readSendInput, { "application/json": SendMessageRequest, "multipart/form-data": MultipartSend });
 }
