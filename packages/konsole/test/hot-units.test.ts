@@ -1,6 +1,7 @@
 import { DEFAULT_GUARDRAILS } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.ts";
+import { createKonsoleBus } from "../src/events/bus.ts";
 import { FreshLife, hotLifeShortfall } from "../src/pool/fresh-life.ts";
 import { dueRetirement } from "../src/pool/hot-lifetime.ts";
 import type { HotProfile } from "../src/pool/hot-profile.ts";
@@ -42,11 +43,12 @@ describe("hot process lifetimes", () => {
 
 describe("process slots", () => {
   it("tells the pool when a caller waits and when a slot is free again", async () => {
-    const slots = new ProcessSlots(1);
+    const bus = createKonsoleBus({ check: true });
+    const slots = new ProcessSlots(1, bus);
     let pressure = 0;
     let freed = 0;
-    slots.onPressure(() => (pressure += 1));
-    slots.onFreed(() => (freed += 1));
+    bus.on("slot.waiting", () => (pressure += 1));
+    bus.on("slot.released", ({ handedOn }) => (freed += handedOn ? 0 : 1));
     expect(slots.tryAcquire()).toBe(true);
     const waiting = slots.acquire();
     expect(pressure).toBe(1);

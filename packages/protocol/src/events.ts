@@ -40,7 +40,10 @@ export const KonsoleEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("hot.refill_failed"), error: z.string(), failures: z.number().int(), backoffMs: z.number().nullable(), stopped: z.boolean() }),
   /** A process slot was taken, after `waitedMs` in the queue for one. */
   z.object({ type: z.literal("slot.acquired"), waitedMs: durationMs }),
-  z.object({ type: z.literal("slot.released") }),
+  /** A caller has to wait for a slot (`waiting` callers now): the hot pool may give one back. */
+  z.object({ type: z.literal("slot.waiting"), waiting: z.number().int().positive() }),
+  /** A slot was given back: handed on to a waiter, or free with nobody waiting (the pool may refill). */
+  z.object({ type: z.literal("slot.released"), handedOn: z.boolean() }),
   /** Every journal append, in cursor order. */
   z.object({ type: z.literal("journal.appended"), entry: JournalEntry }),
   /** A turn got its process (once, even when a memory-loss re-run starts another). */

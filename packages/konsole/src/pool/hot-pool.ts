@@ -76,8 +76,10 @@ export class HotPool {
     this.sweepTimer = setInterval(() => this.sweep(), sweepMs);
     this.sweepTimer.unref();
     this.unsubscribe.push(
-      this.deps.slots.onPressure(() => this.relievePressure()),
-      this.deps.slots.onFreed(() => this.refill()),
+      this.deps.bus.on("slot.waiting", () => this.relievePressure()),
+      this.deps.bus.on("slot.released", ({ handedOn }) => {
+        if (!handedOn) this.refill();
+      }),
     );
     this.refill();
   }

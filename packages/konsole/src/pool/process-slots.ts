@@ -10,8 +10,8 @@ interface Waiter {
  * A counting semaphore for the global cap on live Claude processes, fair between owners
  * (users): a freed slot goes to the waiter whose owner was served longest ago, first come
  * first served among equals, so one user's backlog cannot hold everyone else's turns back.
- * Hot processes hold a slot for their whole life; `onPressure` lets the hot pool give one back
- * when a caller waits.
+ * Hot processes hold a slot for their whole life; `slot.waiting` on the bus lets the hot pool
+ * give one back when a caller waits, and `slot.released` (not handed on) lets it refill.
  */
 export class ProcessSlots {
   private used = 0;
@@ -19,8 +19,6 @@ export class ProcessSlots {
   /** When each owner last got a slot (a counter, not a clock). */
   private readonly lastServed = new Map<string, number>();
   private served = 0;
-  private readonly pressureListeners = new Set<() => void>();
-  private readonly freedListeners = new Set<() => void>();
 
   constructor(
     readonly capacity: number,
@@ -47,33 +45,21 @@ export class ProcessSlots {
   acquire(owner = ""): Promise<void> {
     if (this.tryAcquire(owner)) return Promise.resolve();
     const held = new Promise<void>((resolve) => this.waiters.push({ owner, since: performance.now(), resolve }));
-    for (const listener of this.pressureListeners) listener();
+    this.bus.publish({ type: "slot.waiting", waiting: this.waiters.length });
     return held;
   }
 
   release(): void {
     const next = this.nextWaiter();
-    this.bus.publish({ type: "slot.released" });
     if (next) {
       this.noteServed(next.owner);
+      this.bus.publish({ type: "slot.released", handedOn: true });
       this.bus.publish({ type: "slot.acquired", waitedMs: performance.now() - next.since });
       next.resolve();
       return;
     }
     this.used = Math.max(0, this.used - 1);
-    for (const listener of this.freedListeners) listener();
-  }
-
-  /** Called whenever an `acquire` has to wait. */
-  onPressure(listener: () => void): () => void {
-    this.pressureListeners.add(listener);
-    return () => this.pressureListeners.delete(listener);
-  }
-
-  /** Called whenever a slot becomes free with nobody waiting for it. */
-  onFreed(listener: () => void): () => void {
-    this.freedListeners.add(listener);
-    return () => this.freedListeners.delete(listener);
+    this.bus.publish({ type: "slot.released", handedOn: false });
   }
 
   private nextWaiter(): Waiter | undefined {
