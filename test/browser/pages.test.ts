@@ -14,6 +14,7 @@ const PAGES: { path: string; role?: "table" | "spinbutton" | "checkbox" }[] = [
   { path: "/kontasks" },
   { path: "/admin/pool" },
   { path: "/admin/guardrails?agent=claude", role: "spinbutton" },
+  { path: "/admin/budgets", role: "spinbutton" },
   { path: "/admin/flags" },
   { path: "/admin/users" },
   { path: "/admin/usage" },
