@@ -17,6 +17,7 @@ const PAGES: { path: string; role?: "table" | "spinbutton" | "checkbox" | "textb
   { path: "/host" },
   { path: "/admin/pool" },
   { path: "/admin/guardrails?agent=claude", role: "spinbutton" },
+  { path: "/admin/budgets", role: "spinbutton" },
   { path: "/admin/flags" },
   { path: "/admin/users" },
   { path: "/admin/usage" },

@@ -137,11 +137,12 @@ describeInBrowser("the dashboard, with the real claude CLI behind it", () => {
       await page.getByRole("spinbutton", { name: "More turns" }).fill("2");
       await page.getByRole("button", { name: "Continue 2 more turns" }).click();
       await articles(page).filter({ hasText: "You ran out of turns before finishing. Carry on" }).waitFor(LONG);
-      await waitForReply(page, "I don't know");
+      const lastMessage = async () =>
+        (await ui.stack.call<{ messages: Message[] }>("GET", `/api/agents/claude/sessions/${sessionId}`)).body.messages.at(-1);
+      await expect.poll(async () => (await lastMessage())?.role, LONG).toBe("assistant");
+      expect(await lastMessage()).toMatchObject({ status: "complete", claudeSessionId: failed?.claudeSessionId });
+      await waitForReply(page, (await lastMessage())?.text ?? "");
       await waitForIdle(page);
-      const after = await ui.stack.call<{ messages: Message[] }>("GET", `/api/agents/claude/sessions/${sessionId}`);
-      const continued = after.body.messages.at(-1);
-      expect(continued).toMatchObject({ role: "assistant", status: "complete", claudeSessionId: failed?.claudeSessionId });
 
       await page.getByRole("link", { name: "Edit guardrails" }).click();
       await page.waitForURL(/\/admin\/guardrails\?agent=claude$/);
