@@ -6,7 +6,7 @@ import { countRows, type Db } from "../db/open.ts";
 import { logins } from "../db/schema.ts";
 import type { Clock } from "../time.ts";
 import type { KonuiBus } from "../events/bus.ts";
-import { VerifiedTokens } from "./verified-tokens.ts";
+import { VerifiedTokens, type AccessClaims } from "./verified-tokens.ts";
 
 const ALGORITHM = "HS256";
 const ISSUER = "konui";
@@ -16,13 +16,6 @@ export interface IssuedAccessToken {
   token: string;
   jti: string;
   expiresInSec: number;
-}
-
-export interface AccessClaims {
-  userId: string;
-  jti: string;
-  /** Epoch ms. */
-  expiresAt: number;
 }
 
 /** Human access tokens: HS256 JWTs (jose), each also a `logins` row so it can be counted and revoked. */

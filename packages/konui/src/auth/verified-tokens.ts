@@ -1,4 +1,10 @@
-import type { AccessClaims } from "./access-tokens.ts";
+/** What a verified access token says. */
+export interface AccessClaims {
+  userId: string;
+  jti: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
 
 /**
  * Access tokens already verified (signature, claims, live login), keyed by the raw token string,
