@@ -154,9 +154,16 @@ describeInBrowser("decisions in the dashboard, with the real claude CLI asking",
     await logIn(late.page, ui.url);
     await sendMessage(session.page, "Please print the number");
     const decision = await pendingOf(sessionId);
+    // The inbox is read twice on arrival: by the page, and once the live socket says hello. Both
+    // must be in before someone else answers, or the second read would already show it settled.
+    let inboxReads = 0;
+    late.page.on("response", (response) => {
+      if (new URL(response.url()).pathname === "/api/inbox") inboxReads += 1;
+    });
     await late.page.goto(`${ui.url}/inbox`);
     const card = decisionCard(late.page, "Bash wants to run");
     await card.waitFor(LONG);
+    await expect.poll(() => inboxReads, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
 
     const first = await ui.stack.call<Decision>("POST", `/api/decisions/${decision.id}/answer`, { behavior: "allow" });
     expect(first.status).toBe(200);

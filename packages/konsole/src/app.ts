@@ -87,7 +87,8 @@ export function createApp({ config, supervisor, journal, logger, observer, bus, 
     .use("*", requestIds())
     .use("*", async (c, next) => {
       await next();
-      for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) c.header(name, value);
+      // The docs page brings its own policy; everything else gets the API's.
+      for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) if (!c.res.headers.has(name)) c.header(name, value);
     });
   app.route("/", contractRoutes("", app, API_INFO));
   return app
@@ -149,7 +150,7 @@ export function createApp({ config, supervisor, journal, logger, observer, bus, 
     )
     .post(
       "/sessions/:sessionId/adopt",
-      documented({ summary: "Bind a session konsole has not run yet to an existing Claude conversation", tags: ["sessions"], ok: { 201: KonsoleSession }, errors: [404, 409] }),
+      documented({ summary: "Bind a session konsole has not run yet to an existing Claude conversation", tags: ["sessions"], ok: { 201: KonsoleSession }, errors: [404, 409, 413, 415] }),
       validate("param", SessionPath, "session id"),
       validate("json", AdoptConversationRequest, "adopt request"),
       async (c) => {
@@ -201,7 +202,7 @@ export function createApp({ config, supervisor, journal, logger, observer, bus, 
     )
     .post(
       "/turns/:turnId/permissions/:requestId",
-      documented({ summary: "Answer a tool permission request the turn waits on", tags: ["turns"], ok: { 204: null }, errors: [404] }),
+      documented({ summary: "Answer a tool permission request the turn waits on", tags: ["turns"], ok: { 204: null }, errors: [404, 413, 415] }),
       validate("param", PermissionPath, "turn and request id"),
       validate("json", PermissionAnswer, "permission answer"),
       (c) => {

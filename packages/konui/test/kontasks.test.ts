@@ -147,8 +147,9 @@ describe("kontasks", () => {
     expect(res.status).toBe(202);
     expect(h.konsole.requests.at(-1)).toMatchObject({ sessionId: session, request: { text: "go left", mode: "hot" } });
     const { turnId } = await json<{ turnId: string }>(res);
-    const turn = await json(await h.call("GET", `/api/agents/claude/sessions/${session}/turns/${turnId}`, { token: alice }));
-    expect(turn).toMatchObject({ status: "succeeded", userMessage: { text: "go left" } });
+    // The turn's outcome arrives through konsole's journal, after the 202.
+    const readTurn = async () => json(await h.call("GET", `/api/agents/claude/sessions/${session}/turns/${turnId}`, { token: alice }));
+    await expect.poll(readTurn, { timeout: 60_000 }).toMatchObject({ status: "succeeded", userMessage: { text: "go left" } });
 
     const loose = await create(alice, { title: "loose", context: { choices: [{ label: "A", value: "a" }] } });
     expect((await h.call("POST", `/api/kontasks/${loose.id}/choose`, { token: alice, body: { value: "a" } })).status).toBe(409);

@@ -25,7 +25,8 @@ function documentation(target: Target, schema: z.ZodType, body: BodyKind) {
   const input = resolver(schema, { options: { io: "input" } });
   if (target !== "json") return { target, ...input };
   const content = Object.fromEntries(mediaTypes[body].map((media) => [media, { schema: input }]));
-  return { spec: { requestBody: { required: true, content }, responses: { 400: errorResponse(400) } } };
+  // Every body can be refused before it is read: too large, or not a media type it takes.
+  return { spec: { requestBody: { required: true, content }, responses: { 400: errorResponse(400), 413: errorResponse(413), 415: errorResponse(415) } } };
 }
 
 function valueOf(c: Parameters<MiddlewareHandler>[0], target: Target, body: BodyKind): Promise<unknown> | unknown {

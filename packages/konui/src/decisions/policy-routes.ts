@@ -12,7 +12,7 @@ const agentOf = (c: Context<AppEnv>): string => parseWith(AgentName, c.req.param
 export function policyRoutes(s: Services) {
   const tags = ["policy"];
   return new Hono<AppEnv>()
-    .get("/agents/:name/policy", documented({ summary: "An agent's tool permission policy", tags, ok: { 200: AgentPolicy }, errors: [403] }), (c) => {
+    .get("/agents/:name/policy", documented({ summary: "An agent's tool permission policy", tags, ok: { 200: AgentPolicy }, errors: [400, 403] }), (c) => {
       requireUser(c);
       return c.json(s.policies.get(agentOf(c)), 200);
     })

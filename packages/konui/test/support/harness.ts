@@ -119,6 +119,8 @@ export async function createHarness(options: { konsole?: FakeKonsole; clock?: Te
     userId,
     newSession,
     close: () => {
+      // A journal line still on its way (the fake answers first, journals next) finds no one.
+      konsole.journal = undefined;
       database.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
