@@ -54,7 +54,7 @@ async function exportedNames(): Promise<Set<string>> {
     slotWaiters: () => 0,
     waitingTurns: () => 0,
   });
-  const konui = createKonuiMetrics(createKonuiBus(), { liveSockets: () => 0, processTokens: () => ({ bound: 0, pooled: 0 }) });
+  const konui = createKonuiMetrics(createKonuiBus(), { liveSockets: () => 0, processTokens: () => ({ bound: 0, pooled: 0 }), pendingDecisions: () => [] });
   const names = new Set<string>();
   for (const registry of [konsole, konui]) for (const metric of await registry.getMetricsAsJSON()) names.add(metric.name);
   return names;

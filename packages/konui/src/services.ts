@@ -150,6 +150,7 @@ export function createServices(deps: ServiceDeps): Services {
     metrics: createKonuiMetrics(bus, {
       liveSockets: () => hub.size,
       processTokens: () => ({ bound: processTokens.countLive(), pooled: processTokens.countPooled() }),
+      pendingDecisions: () => decisionStore.pendingCounts(),
     }),
     refreshTokens,
     processTokens,

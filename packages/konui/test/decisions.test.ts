@@ -59,6 +59,13 @@ async function asked(request: PermissionRequest): Promise<Decision> {
   return json<Decision>(await h.call("GET", `/api/decisions/${rowOf()?.id}`, { token: alice }));
 }
 
+/** `konui_decisions_pending` for the claude agent's tool calls, as Prometheus would scrape it. */
+const pendingGauge = async (): Promise<number> => {
+  const text = await h.services.metrics.metrics();
+  const line = text.split("\n").find((l) => l.startsWith('konui_decisions_pending{agent="claude",kind="tool"}'));
+  return line ? Number(line.split(" ").at(-1)) : 0;
+};
+
 const answer = (id: string, body: unknown, token: string) => h.call("POST", `/api/decisions/${id}/answer`, { token, body });
 
 describe("decisions in konui", () => {
@@ -87,6 +94,7 @@ describe("decisions in konui", () => {
 
   it("two approvers answering at once: exactly one answer is applied, the other gets 409 with the decision", async () => {
     const decision = await asked(bashRequest("r3"));
+    expect(await pendingGauge()).toBe(1);
     const [first, second] = await Promise.all([answer(decision.id, { behavior: "allow" }, alice), answer(decision.id, { behavior: "deny", message: "no" }, admin)]);
     const statuses = [first.status, second.status].sort();
     expect(statuses).toEqual([200, 409]);
@@ -95,6 +103,7 @@ describe("decisions in konui", () => {
     expect(body.error.code).toBe("conflict");
     expect(["allowed", "denied"]).toContain(body.error.details.decision.status);
     expect(h.konsole.answers).toHaveLength(1);
+    expect(await pendingGauge()).toBe(0);
   });
 
   it("an approver named in the agent's policy may answer; always allow keeps the rule for the session's next turns", async () => {

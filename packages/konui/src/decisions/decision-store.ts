@@ -67,6 +67,16 @@ export class DecisionStore {
       .all();
   }
 
+  /** Pending decisions by agent and kind, for the metrics gauge. */
+  pendingCounts(): { agent: string; kind: string; count: number }[] {
+    return this.db
+      .select({ agent: decisions.agent, kind: decisions.kind, count: sql<number>`count(*)` })
+      .from(decisions)
+      .where(eq(decisions.status, "pending"))
+      .groupBy(decisions.agent, decisions.kind)
+      .all();
+  }
+
   pending(): DecisionRow[] {
     return this.db.select().from(decisions).where(eq(decisions.status, "pending")).all();
   }

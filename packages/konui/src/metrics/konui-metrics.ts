@@ -7,6 +7,8 @@ export interface KonuiGaugeSources {
   liveSockets(): number;
   /** Live bound process tokens (one per Claude process serving a session) and unbound pool ones. */
   processTokens(): { bound: number; pooled: number };
+  /** Decisions waiting for a person, by agent and kind (tool, question). */
+  pendingDecisions(): { agent: string; kind: string; count: number }[];
 }
 
 /** `succeeded`, or the error code a failed turn ended with. */
@@ -33,6 +35,16 @@ export function createKonuiMetrics(bus: KonuiBus, sources: KonuiGaugeSources): R
       const { bound, pooled } = sources.processTokens();
       this.set({ pooled: "false" }, bound);
       this.set({ pooled: "true" }, pooled);
+    },
+  });
+  new Gauge({
+    name: "konui_decisions_pending",
+    help: "Decisions (tool approvals, agent questions) waiting for a person, by agent and kind",
+    labelNames: ["agent", "kind"],
+    registers,
+    collect() {
+      this.reset();
+      for (const { agent, kind, count } of sources.pendingDecisions()) this.set({ agent, kind }, count);
     },
   });
   const issued = new Counter({ name: "konui_tokens_issued_total", help: "Tokens issued, by kind", labelNames: ["kind", "pooled"], registers });
