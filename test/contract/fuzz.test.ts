@@ -89,8 +89,8 @@ async function fetchOnFreshSocketIfReset(url: URL, init: RequestInit): Promise<R
  * revoked) lands after the answer: wait until the stored rows hold still before the next request.
  */
 async function settle(files: string[]): Promise<void> {
-  // Still for a whole second, since on a busy machine one step of that work can lag the last by more than a check's interval.
-  const STILL_CHECKS = 6;
+  // Still for several checks in a row: on a busy machine one step of that work can lag the last by more than one interval.
+  const STILL_CHECKS = 4;
   let last = files.map(storedRows).join();
   let still = 0;
   for (let i = 0; i < 400; i++) {
