@@ -29,7 +29,7 @@ import type { Registry } from "prom-client";
 import type { KonsoleConfig } from "./config.ts";
 import type { KonsoleBus } from "./events/bus.ts";
 import { JournalStream } from "./http/journal-stream.ts";
-import { requestIds } from "./http/request-context.ts";
+import { requestIds } from "@kon/openapi";
 import { requireServiceToken } from "./http/service-token.ts";
 import type { TurnJournal } from "./journal/turn-journal.ts";
 import type { Logger } from "./logger.ts";

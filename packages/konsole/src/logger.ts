@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from "pino";
-import { currentRequestId } from "./http/request-context.ts";
+import { currentRequestId } from "@kon/openapi";
 
 export type { Logger };
 

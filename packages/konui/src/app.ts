@@ -12,7 +12,7 @@ import { decisionRoutes } from "./decisions/routes.ts";
 import { limitBodies } from "./http/body-limit.ts";
 import { hostRoutes } from "./host/routes.ts";
 import { errorHandler, notFoundHandler } from "./http/errors.ts";
-import { requestIds } from "./http/request-context.ts";
+import { requestIds } from "@kon/openapi";
 import type { AppEnv } from "./http/context.ts";
 import { konsoleRoutes } from "./konsole/routes.ts";
 import { kontaskRoutes } from "./kontasks/routes.ts";

@@ -8,7 +8,7 @@ import { afterEach, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { ensureFirstAdmin } from "../src/auth/bootstrap.ts";
 import { openDatabase } from "../src/db/open.ts";
-import { requestIds } from "../src/http/request-context.ts";
+import { requestIds } from "@kon/openapi";
 import { createKonsoleClient } from "../src/konsole/client.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
 import { FakeKonsole } from "./support/fake-konsole.ts";

@@ -5,3 +5,4 @@ export { readBody, type BodyKind } from "./request-body.ts";
 export { errorResponse, type ErrorStatus } from "./responses.ts";
 export { validate, validateBody, type Validated } from "./validate.ts";
 export type { OpenAPIV3_1 } from "openapi-types";
+export { currentRequestId, requestIdHeaders, requestIds } from "./request-context.ts";

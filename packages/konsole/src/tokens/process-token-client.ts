@@ -7,7 +7,7 @@ import {
 } from "@kon/protocol";
 import type { KonsoleBus } from "../events/bus.ts";
 import type { Logger } from "../logger.ts";
-import { requestIdHeaders } from "../http/request-context.ts";
+import { requestIdHeaders } from "@kon/openapi";
 
 export class TokenUnavailableError extends Error {
   override name = "TokenUnavailableError";

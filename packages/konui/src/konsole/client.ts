@@ -20,7 +20,7 @@ import {
 import type { KonsoleApp } from "@kon/konsole/app";
 import { hc } from "hono/client";
 import type { z } from "zod";
-import { requestIdHeaders } from "../http/request-context.ts";
+import { requestIdHeaders } from "@kon/openapi";
 
 /** Everything konui asks of konsole. Tests pass their own implementation to `createApp`. */
 export interface KonsoleApi {
