@@ -15,7 +15,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createKonsoleMetrics } from "./metrics/konsole-metrics.ts";
 import { metricsOnlyApp } from "./metrics/routes.ts";
 import { createHostObserver, type RunningObserver } from "./observer/create.ts";
-import { tightenDirIfPresent } from "./private-files.ts";
+import { tightenDirIfPresent } from "@kon/storage";
 import { Supervisor } from "./supervisor/supervisor.ts";
 import { workspacesRoot } from "./workspace-files.ts";
 import { ProcessTokenClient } from "./tokens/process-token-client.ts";

@@ -15,7 +15,7 @@ import { KonsoleConsumer } from "./konsole/consumer.ts";
 import { TurnStream } from "./konsole/turn-stream.ts";
 import { selectSubProtocol } from "./live/stream-token.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { tightenDirIfPresent } from "./private-files.ts";
+import { tightenDirIfPresent } from "@kon/storage";
 import type { Services } from "./services.ts";
 
 export { createApp } from "./app.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ensurePrivateDir } from "../private-files.ts";
+import { ensurePrivateDir } from "@kon/storage";
 
 /** KONUI_JWT_SECRET when given; otherwise a secret generated once and kept in the data dir. */
 export function resolveJwtSecret(dataDir: string, given: string | undefined): Uint8Array {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { ensurePrivateDirAsync } from "../private-files.ts";
+import { ensurePrivateDirAsync } from "@kon/storage";
 import { ApiError, type ImageAttachment, type MessageAttachment, type WorkspaceFile } from "@kon/protocol";
 import { claimedTextKind, looksBinary, sniffImage, type TextKind } from "./sniff.ts";
 
