@@ -35,9 +35,12 @@ interface Timing {
 }
 
 interface Split {
-  /** HTTP request sent → prompt written to the process's stdin (`turn.started`, published right after the write). */
+  /**
+   * HTTP request sent → the turn marked running (`turn.started`). A prompt for a live or pooled
+   * process is written first; the turn's rows are stored after the write, then it is marked.
+   */
   inboundMs: number;
-  /** stdin written → the first model output line journaled (the CLI's own time, plus konsole reading the lines before it). */
+  /** Marked running → the first model output line journaled (the CLI's own time, less what it did while the rows were stored). */
   processMs: number;
   /** Journaled → arrival over the journal WebSocket at the client. */
   outboundMs: number;
@@ -223,7 +226,7 @@ try {
   for (const [label, values] of [["pooled first prompt", samples.poolFirst], ["hot follow-up", samples.hotNext]] as const) {
     const splits = values.flatMap((value) => (value.split ? [value.split] : []));
     const part = (pick: (split: Split) => number): string => median(splits.map(pick)).toFixed(1).padStart(6);
-    console.log(`  ${label.padEnd(20)} request → stdin ${part((x) => x.inboundMs)} ms   stdin → journaled ${part((x) => x.processMs)} ms   journaled → client ${part((x) => x.outboundMs)} ms`);
+    console.log(`  ${label.padEnd(20)} request → running ${part((x) => x.inboundMs)} ms   running → journaled ${part((x) => x.processMs)} ms   journaled → client ${part((x) => x.outboundMs)} ms`);
   }
   const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
   console.log(`RSS per hot process: median ${mib(median(rss))} MiB (min ${mib(Math.min(...rss))}, max ${mib(Math.max(...rss))}, ${rss.length} samples)`);

@@ -1,4 +1,4 @@
-import type { Turn } from "@kon/protocol";
+import type { Turn, TurnEventsPage } from "@kon/protocol";
 import { describe, expect, it } from "vitest";
 import { loopForever, memory, toolCall } from "../../../test/support/messages-api.ts";
 import { processAlive, processGroupAlive } from "../src/claude/process-group.ts";
@@ -21,6 +21,14 @@ describe("a hot session", () => {
     // The turn's own cost, not the conversation's running total.
     expect(second.figures?.costUsd).toBeCloseTo(first.figures?.costUsd ?? -1, 10);
     expect(second.figures?.ttfeMs).not.toBeNull();
+    // The prompt goes to the live process before the turn's rows are stored; its journal still
+    // tells the turn in order: queued, running, then what the process said.
+    const { entries } = (await (await h.request("GET", `/turns/${second.id}/events?limit=1000`)).json()) as TurnEventsPage;
+    expect(entries.map((entry) => entry.seq)).toEqual(entries.map((_, index) => index + 1));
+    const states = entries.flatMap((entry) => (entry.payload.type === "turn" ? [entry.payload.turn.status] : []));
+    expect(states).toEqual(["queued", "running", "succeeded"]);
+    const firstClaudeLine = entries.findIndex((entry) => entry.payload.type === "claude");
+    expect(entries.slice(0, firstClaudeLine).map((entry) => entry.payload.type)).toEqual(["turn", "turn"]);
 
     const tokens = h.konui.issued.filter((entry) => entry.request.sessionId === "hot-1");
     expect(tokens).toHaveLength(1);

@@ -56,8 +56,9 @@ export function turnFromRow(row: TurnRow): Turn {
 export class TurnStore {
   constructor(private readonly db: KonsoleDb) {}
 
-  create(turn: NewTurn): TurnRow {
-    const row: TurnRow = {
+  /** A new queued turn's row, not stored yet (see `insert`). */
+  draft(turn: NewTurn): TurnRow {
+    return {
       id: randomUUID(),
       sessionId: turn.sessionId,
       userId: turn.userId,
@@ -80,8 +81,10 @@ export class TurnStore {
       startedAt: null,
       finishedAt: null,
     };
+  }
+
+  insert(row: TurnRow): void {
     this.db.insert(turns).values(row).run();
-    return row;
   }
 
   get(id: string): TurnRow | undefined {

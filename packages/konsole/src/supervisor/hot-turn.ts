@@ -21,19 +21,23 @@ function fits(hot: HotProcess, binding: HotBinding, profile: HotProfile, job: Tu
   );
 }
 
+/** The session's live process, taken for this prompt when it fits; undefined when it does not. */
+function takeLiveProcess(pool: HotPool, job: TurnJob, profile: HotProfile): HotProcess | undefined {
+  const live = pool.boundTo(job.sessionId);
+  if (!live || !fits(live, { sessionId: job.sessionId, userId: job.params.userId }, profile, job)) return undefined;
+  live.take();
+  return live;
+}
+
 /**
- * The session's hot process, taken for one prompt: the live one; else one resumed from the
- * session's conversation; else, for a new conversation, one from the pool; else a new one.
+ * A process for a prompt the session's live one cannot take: one resumed from the session's
+ * conversation; else, for a new conversation, one from the pool; else a new one.
  */
-async function hotProcessFor(deps: SupervisorDeps, pool: HotPool, job: TurnJob, profile: HotProfile): Promise<HotProcess> {
+async function otherHotProcess(deps: SupervisorDeps, pool: HotPool, job: TurnJob, profile: HotProfile): Promise<HotProcess> {
   const { sessionId, params } = job;
   const binding: HotBinding = { sessionId, userId: params.userId };
   const minLifeSec = params.executionTimeoutSec ?? 0;
   const live = pool.boundTo(sessionId);
-  if (live && fits(live, binding, profile, job)) {
-    live.take();
-    return live;
-  }
   // One conversation never has two live processes: the old one is gone before another starts.
   if (live) await pool.retireSession(sessionId, "replaced");
   const session = deps.sessions.get(sessionId);
@@ -54,7 +58,8 @@ async function promptOn(hot: HotProcess, pool: HotPool, deps: SupervisorDeps, jo
   const conversation: Conversation = { kind: hot.conversationKind, claudeSessionId: hot.claudeSessionId };
   let stderr = "";
   try {
-    await context.writeFiles(hot.cwd);
+    // Without files, nothing is awaited between the request and the prompt's write.
+    if (job.params.files.length > 0) await context.writeFiles(hot.cwd);
     const run = hot.runPrompt({
       message: buildUserMessage(job.params.text, job.params.images),
       resultGraceMs: deps.config.resultGraceMs,
@@ -78,7 +83,7 @@ export async function runHotPrompt(deps: SupervisorDeps, job: TurnJob, pool: Hot
   const claudeSessionId = deps.sessions.get(job.sessionId)?.claudeSessionId;
   const conversationTotalUsd = claudeSessionId ? (deps.sessions.lastConversationTotal(claudeSessionId) ?? 0) : 0;
   const profile = profileOfTurn(job.params, deps.config, conversationTotalUsd);
-  const hot = await hotProcessFor(deps, pool, job, profile);
+  const hot = takeLiveProcess(pool, job, profile) ?? (await otherHotProcess(deps, pool, job, profile));
   job.started();
   const attempt = await promptOn(hot, pool, deps, job, context);
   const resumed = !hot.startedNew && hot.prompts === 1;

@@ -84,8 +84,8 @@ export class Supervisor {
     const session = this.deps.sessions.ensure(sessionId, params.cwd ?? workspaceDir(this.deps.config.dataDir, sessionId));
     if (!session.claudeSessionId && params.mode === "cold") prepareWorkingDir(session.cwd);
     const queuePosition = this.lanes.depth(sessionId);
-    const turn = turnFromRow(this.deps.turns.create({ sessionId, userId: params.userId, requestId: params.requestId, mode: params.mode, limits: limitsOf(params) }));
-    this.deps.journal.append(turn.id, turn.sessionId, { type: "turn", turn });
+    const row = this.deps.turns.draft({ sessionId, userId: params.userId, requestId: params.requestId, mode: params.mode, limits: limitsOf(params) });
+    const turn = turnFromRow(row);
     const control = new TurnControl(this.deps.config.stopGraceMs);
     const permissions = new PermissionGate({
       permissions: params.permissions,
@@ -118,6 +118,11 @@ export class Supervisor {
         finish();
       },
     });
+    // Stored once the job is in its lane: a hot prompt for the session's live process has been
+    // written to it by now, so the CLI starts on it while this is stored. Everything that
+    // touches the row runs later (the running mark is a microtask away, output is I/O).
+    this.deps.turns.insert(row);
+    this.deps.journal.append(turn.id, turn.sessionId, { type: "turn", turn });
     return { turn, queuePosition };
   }
 

@@ -35,8 +35,9 @@ export interface AttemptContext {
   writeFiles(cwd: string): Promise<void>;
   /**
    * Marks the turn running on the process its prompt went to (for the API and for restart
-   * recovery). Called right after the prompt is written, in the same synchronous step, so the
-   * prompt is not held back by the database and no stdout line can be journaled before it.
+   * recovery). Called right after the prompt is written, in the same synchronous step; the row
+   * is written a microtask later, so the prompt is not held back by the database and no stdout
+   * line (I/O, after every microtask) can be journaled before it.
    */
   recordProcess(process: ClaudeProcess, tokenId: string, conversation: Conversation, cwd: string): void;
   onLine(line: ClaudeLine): void;

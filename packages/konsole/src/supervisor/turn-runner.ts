@@ -47,14 +47,14 @@ export async function runTurn(deps: SupervisorDeps, job: TurnJob, pool: HotPool)
       job.started();
       permissions.bind(process, cwd);
       startedAt ??= new Date().toISOString();
-      updateTurn(deps, turnId, {
-        status: "running",
-        startedAt,
-        pid: process.pid ?? null,
-        processId: process.id,
-        processTokenId: tokenId,
-        claudeSessionId: conversation.claudeSessionId,
-        cwd,
+      const running = { status: "running", startedAt, pid: process.pid ?? null, processId: process.id, processTokenId: tokenId, claudeSessionId: conversation.claudeSessionId, cwd } as const;
+      // A microtask later: a hot prompt is written before its turn's row is stored (see `startTurn`).
+      queueMicrotask(() => {
+        try {
+          updateTurn(deps, turnId, running);
+        } catch (error) {
+          logger.error({ err: error }, "could not mark the turn running");
+        }
       });
       logger.debug({ pid: process.pid, conversation }, "prompt written to claude");
     },
