@@ -8,6 +8,7 @@ WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/openapi/package.json packages/openapi/
+COPY packages/storage/package.json packages/storage/
 COPY packages/konsole/package.json packages/konsole/
 COPY packages/konui/package.json packages/konui/
 COPY packages/dashboard/package.json packages/dashboard/

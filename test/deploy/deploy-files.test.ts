@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -83,6 +83,13 @@ describe("Dockerfile", () => {
     const packageJson = JSON.parse(read("package.json")) as { packageManager: string };
     expect(dockerfile).toContain(`npm install -g ${packageJson.packageManager}`);
     expect(dockerfile).toContain("pnpm install --frozen-lockfile");
+  });
+
+  it("copies every workspace package's package.json before the frozen install", () => {
+    const install = dockerfile.slice(0, dockerfile.indexOf("pnpm install --frozen-lockfile"));
+    const copied = new Set([...install.matchAll(/^COPY\s+(\S+)\/package\.json\s/gm)].map((match) => match[1]));
+    const workspace = [...readdirSync(path.join(root, "packages")).map((name) => `packages/${name}`), "test", "bench"];
+    for (const dir of workspace.filter((dir) => existsSync(path.join(root, dir, "package.json")))) expect(copied, dir).toContain(dir);
   });
 
   it("copies files that exist and starts each service's main.ts", () => {

@@ -28,7 +28,8 @@ export function openSqlite(file: string): Database.Database {
  * Makes `prepare` hand back the statement it compiled for the same SQL last time. drizzle
  * prepares every query it runs, and compiling was most of a small query's cost (a turn's hot
  * path makes a dozen). A statement in the middle of `.iterate()` is not shared, and one that
- * a caller switched to raw rows is switched back, so a reused statement behaves as a new one.
+ * a caller switched to raw, plucked or expanded rows is switched back, so a reused statement
+ * behaves as a new one.
  */
 function reuseStatements(sqlite: Database.Database, size: number): void {
   const prepare = sqlite.prepare.bind(sqlite);
@@ -39,7 +40,7 @@ function reuseStatements(sqlite: Database.Database, size: number): void {
       // Most recently used last, so the first key is the one to drop.
       compiled.delete(source);
       compiled.set(source, known);
-      return known.reader ? known.raw(false) : known;
+      return known.reader ? known.pluck(false).expand(false).raw(false) : known;
     }
     const statement = prepare(source);
     if (!known) compiled.set(source, statement);

@@ -39,6 +39,10 @@ describe("openSqlite", () => {
     const select = "SELECT name FROM items WHERE id = ?";
     expect(sqlite.prepare(select).raw().get(1)).toEqual(["a"]);
     expect(sqlite.prepare(select).get(1)).toEqual({ name: "a" });
+    expect(sqlite.prepare(select).pluck().get(1)).toBe("a");
+    expect(sqlite.prepare(select).get(1)).toEqual({ name: "a" });
+    expect(sqlite.prepare(select).expand().get(1)).toEqual({ items: { name: "a" } });
+    expect(sqlite.prepare(select).get(1)).toEqual({ name: "a" });
   });
 
   it("does not share a statement that is in the middle of an iteration", () => {
