@@ -196,6 +196,10 @@ const line = (label: string, values: Timing[]): { ttfe: number; total: number } 
   return { ttfe, total };
 };
 
+/** The median of the per-round differences: steadier than the difference of two medians on a busy machine. */
+const pairedMs = (through: Timing[], direct: Timing[]): string =>
+  through.length === direct.length ? median(through.map((value, index) => value.ttfeMs - (direct[index]?.ttfeMs ?? Number.NaN))).toFixed(1) : "n/a";
+
 try {
   await round(-1, false);
   rss.length = 0;
@@ -216,12 +220,12 @@ try {
   const directColdFirst = line("cold (spawn --session-id)", samples.directColdFirst);
   const directPoolFirst = line("started and settled, first stdin line", samples.directPoolFirst);
   console.log(`  ratio cold/pool: first event ${(directColdFirst.ttfe / directPoolFirst.ttfe).toFixed(1)}x (the CLI's own ceiling for the pool ratio above)`);
-  console.log(`  konsole's share of a pooled first prompt's first event: ${(poolFirst.ttfe - directPoolFirst.ttfe).toFixed(1)} ms`);
+  console.log(`  konsole's share of a pooled first prompt's first event: ${(poolFirst.ttfe - directPoolFirst.ttfe).toFixed(1)} ms (per-round median ${pairedMs(samples.poolFirst, samples.directPoolFirst)} ms)`);
   console.log(" next prompt of the same conversation");
   const directColdNext = line("cold (spawn --resume)", samples.directColdNext);
   const directHotNext = line("hot (live process)", samples.directHotNext);
   console.log(`  ratio cold/hot: first event ${(directColdNext.ttfe / directHotNext.ttfe).toFixed(1)}x (the CLI's own ceiling for the ratio above)`);
-  console.log(`  konsole's share of a hot follow-up's first event: ${(hotNext.ttfe - directHotNext.ttfe).toFixed(1)} ms`);
+  console.log(`  konsole's share of a hot follow-up's first event: ${(hotNext.ttfe - directHotNext.ttfe).toFixed(1)} ms (per-round median ${pairedMs(samples.hotNext, samples.directHotNext)} ms)`);
   console.log("where a konsole prompt's first event went (medians, from konsole's event bus)");
   for (const [label, values] of [["pooled first prompt", samples.poolFirst], ["hot follow-up", samples.hotNext]] as const) {
     const splits = values.flatMap((value) => (value.split ? [value.split] : []));
