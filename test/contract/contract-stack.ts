@@ -17,7 +17,13 @@ async function documentAt(url: string): Promise<OpenApiDocument> {
 }
 
 export async function startContractStack(): Promise<ContractStack> {
-  const stack = await startStack({ scenario: () => plainText("OK"), konsoleEnv: { KONSOLE_OBSERVE_DIRS: "none" } });
+  const stack = await startStack({
+    scenario: () => plainText("OK"),
+    konsoleEnv: { KONSOLE_OBSERVE_DIRS: "none" },
+    // The fuzz issues process tokens with short lives; a sweep between two snapshots would look
+    // like a refused request deleting rows. The sweep still runs once, at start.
+    konuiEnv: { KONUI_SWEEP_INTERVAL_SEC: "86400" },
+  });
   try {
     const konuiDocument = await documentAt(`${stack.konui.url}/api/openapi.json`);
     const konsoleDocument = await documentAt(`${stack.konsole.url}/openapi.json`);
