@@ -17,7 +17,7 @@ import { memory } from "@kon/e2e/support/messages-api";
 import type { ClaudeProcess } from "@kon/e2e/support/run-claude";
 import type { Conversation } from "@kon/konsole/claude/args";
 import type { ClaudeEvent, HotStatus, Turn } from "@kon/protocol";
-import { endDirect, median, startBenchKonsole } from "./support/bench-konsole.ts";
+import { endDirect, median, pairedMedian, startBenchKonsole } from "./support/bench-konsole.ts";
 import { isModelOutput, openJournalSocket } from "./support/journal-socket.ts";
 
 const rounds = Number(process.argv[2] ?? 10);
@@ -196,9 +196,8 @@ const line = (label: string, values: Timing[]): { ttfe: number; total: number } 
   return { ttfe, total };
 };
 
-/** The median of the per-round differences: steadier than the difference of two medians on a busy machine. */
 const pairedMs = (through: Timing[], direct: Timing[]): string =>
-  through.length === direct.length ? median(through.map((value, index) => value.ttfeMs - (direct[index]?.ttfeMs ?? Number.NaN))).toFixed(1) : "n/a";
+  pairedMedian(through.map((value) => value.ttfeMs), direct.map((value) => value.ttfeMs)).toFixed(1);
 
 try {
   await round(-1, false);

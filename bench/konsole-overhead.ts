@@ -14,7 +14,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { plainText } from "@kon/e2e/support/messages-api";
 import { buildInitializeRequest } from "@kon/protocol";
-import { endDirect, median, startBenchKonsole } from "./support/bench-konsole.ts";
+import { endDirect, median, pairedMedian, startBenchKonsole } from "./support/bench-konsole.ts";
 
 const rounds = Number(process.argv[2] ?? 10);
 
@@ -70,7 +70,7 @@ try {
   const directMedian = median(directMs);
   const initializedMedian = median(initializedMs);
   const konsoleMedian = median(konsoleMs);
-  const pairedMs = median(konsoleMs.map((ms, round) => ms - (directMs[round] ?? Number.NaN)));
+  const pairedMs = pairedMedian(konsoleMs, directMs);
   console.log(`cold turn, ${rounds} rounds each, interleaved`);
   console.log(`  CLI directly    median ${directMedian.toFixed(1)} ms   (spawn → result line on stdout)`);
   console.log(`  CLI + initialize median ${initializedMedian.toFixed(1)} ms   (the same, the control protocol's initialize written first)`);

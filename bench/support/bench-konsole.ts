@@ -12,6 +12,13 @@ export const median = (values: readonly number[]): number => {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
+/**
+ * The median of the per-round differences `through[i] - direct[i]`: steadier on a busy machine
+ * than the difference of two medians. NaN when the rounds do not pair up.
+ */
+export const pairedMedian = (through: readonly number[], direct: readonly number[]): number =>
+  through.length === direct.length ? median(through.map((value, round) => value - (direct[round] ?? Number.NaN))) : Number.NaN;
+
 /** Ends a CLI run directly: stdin closed, its exit awaited, then whatever is left of its group killed. */
 export async function endDirect(claude: ClaudeProcess): Promise<void> {
   claude.endInput();
